@@ -1,0 +1,11 @@
+/**
+ * The `cloudflare` stack (DESIGN §4). Placeholder until its issue lands: config is
+ * validated (project-level keys) and the stack registers no resources yet.
+ */
+import { defineStack } from "../stack";
+
+export default defineStack({
+  name: "cloudflare",
+  shape: {},
+  run: () => ({}),
+});

@@ -1,0 +1,229 @@
+/**
+ * Project-level config: values every stack shares, kept in Pulumi.yaml so
+ * they exist in one place (STYLE rule 1). The LAN address plan and the node
+ * list live here because two stacks need them: `talos` builds the VMs and
+ * `platform` checks its load-balancer pool against their addresses before it
+ * registers anything.
+ */
+import { z } from "zod";
+import { cidrContains, hostRange, parseCidr, parseIPv4, rangeContains } from "../net/ipv4";
+import type { ConfigIssue } from "./errors";
+import {
+  dnsLabel,
+  duplicates,
+  httpUrl,
+  ipv4,
+  ipv4Network,
+  k8sName,
+  pciId,
+  stackRefName,
+} from "./primitives";
+
+/** A GPU passed through to a VM: by Proxmox resource mapping (preferred) or raw PCI ids. */
+export const gpuSchema = z
+  .object({
+    /** Proxmox PCI resource mapping names (Datacenter → Resource Mappings). One hostpci slot each. */
+    mappings: z.array(dnsLabelOrMapping()).min(1).optional(),
+    /** Raw PCI addresses on the Proxmox host (needs root@pam). One hostpci slot each. */
+    pciIds: z.array(pciId).min(1).optional(),
+  })
+  .strict()
+  .refine((g) => (g.mappings === undefined) !== (g.pciIds === undefined), {
+    error: "set exactly one of `mappings` (Proxmox resource mapping names) or `pciIds` (like 0000:01:00.0)",
+  });
+
+function dnsLabelOrMapping() {
+  return z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
+    error: (issue) => `expected a Proxmox resource mapping name like rtx-4090, got ${JSON.stringify(issue.input)}`,
+  });
+}
+
+export const routeSchema = z
+  .object({
+    /** Destination network, like 10.20.0.0/16. */
+    network: ipv4Network,
+    /** Next hop on the LAN. */
+    gateway: ipv4,
+    metric: z.number().int().min(0).max(65535).optional(),
+  })
+  .strict();
+
+export const nodeSchema = z
+  .object({
+    /** Hostname of the node and name of its VM. Changing it replaces the VM. */
+    name: k8sName,
+    role: z.enum(["controlplane", "worker"]),
+    /** Proxmox node (host) name. Optional with one host; spread automatically when omitted. */
+    host: z.string().min(1).optional(),
+    /** Proxmox VM id. Changing it replaces the VM. */
+    vmId: z.number().int().min(100).max(999_999_999),
+    cores: z.number().int().min(1).max(512).default(4),
+    /** Memory in MiB. */
+    memory: z.number().int().min(1024).max(4_194_304).default(8192),
+    /** Balloon floor in MiB: the guest may be squeezed down to this. 0 disables ballooning. */
+    memoryFloor: z.number().int().min(0).max(4_194_304).optional(),
+    /** Proxmox CPU weight (cpuunits, 1–10000, default 100). */
+    cpuWeight: z.number().int().min(1).max(10_000).default(100),
+    disk: z
+      .object({
+        /** GiB. Growing is in place; shrinking is refused by Proxmox. */
+        size: z.number().int().min(10).max(65_536).default(64),
+        datastore: z.string().min(1).default("local-lvm"),
+      })
+      .strict()
+      .default({ size: 64, datastore: "local-lvm" }),
+    network: z
+      .object({
+        bridge: z.string().min(1).default("vmbr0"),
+        vlan: z.number().int().min(1).max(4094).optional(),
+      })
+      .strict()
+      .default({ bridge: "vmbr0" }),
+    /** Static IPv4 address on the LAN (prefix from homelab:network.subnet). */
+    ip: ipv4,
+    gpu: gpuSchema.optional(),
+    tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "expected a Proxmox tag (lower-case letters, digits, '-' and '_')" })).default([]),
+    /** Extra Kubernetes node labels. */
+    labels: z.record(z.string(), z.string()).default({}),
+    /** Extra static routes for this node. */
+    routes: z.array(routeSchema).default([]),
+  })
+  .strict();
+
+export type NodeConfig = z.infer<typeof nodeSchema>;
+
+export const networkSchema = z
+  .object({
+    /** The LAN the nodes live on, like 10.10.0.0/24. */
+    subnet: ipv4Network,
+    /** Default gateway (the router). */
+    gateway: ipv4,
+    nameservers: z.array(ipv4).min(1),
+    /** Kubernetes API virtual IP shared by the control planes. */
+    vip: ipv4,
+    /**
+     * LAN address of the shared Gateway (the Cilium LoadBalancer IP serving
+     * every HTTPS hostname). `*.<domain>` resolves here; it must sit inside the
+     * platform stack's load-balancer pool.
+     */
+    ingressIp: ipv4,
+  })
+  .strict();
+
+export const publicServiceSchema = z
+  .object({
+    /** DNS label: the service is served at `<name>.<domain>` through bifrost. */
+    name: dnsLabel,
+    /** Why it is public: goes into the DNS record comment and the Traefik router. */
+    description: z.string().min(1).max(200),
+    /**
+     * Where bifrost forwards requests, reached over NetBird. Defaults to the
+     * LAN Gateway (`https://<network.ingressIp>`), which routes by Host header.
+     */
+    upstream: httpUrl.optional(),
+    /** Protect with Authentik ForwardAuth (default). Turn off only for apps with their own login. */
+    forwardAuth: z.boolean().default(true),
+    /** Proxy through Cloudflare (orange cloud). Off by default: bifrost terminates TLS itself. */
+    proxied: z.boolean().default(false),
+  })
+  .strict();
+
+export type PublicService = z.infer<typeof publicServiceSchema>;
+
+/** Labels of the always-public hostnames on bifrost. */
+export const edgeSchema = z
+  .object({
+    auth: dnsLabel.default("auth"),
+    netbird: dnsLabel.default("netbird"),
+    uptime: dnsLabel.default("status"),
+    /** NetBird expose: peers publish services at `<peer>.<expose>.<domain>`. */
+    expose: dnsLabel.default("nb"),
+  })
+  .strict();
+
+export const projectShape = {
+  /** The domain everything is served under, like lab.example.com. */
+  domain: z.string().refine((v) => /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(v), {
+    error: (issue) => `expected a lower-case domain name like lab.example.com, got ${JSON.stringify(issue.input)}`,
+  }),
+  /** Stack references, by fully qualified name (`org/homelab/talos`). */
+  stackRefs: z.object({ talos: stackRefName, hetzner: stackRefName }).strict(),
+  network: networkSchema,
+  nodes: z.array(nodeSchema).min(1, { error: "expected at least one node" }),
+  edge: edgeSchema.default({ auth: "auth", netbird: "netbird", uptime: "status", expose: "nb" }),
+  publicServices: z.array(publicServiceSchema).default([]),
+} as const;
+
+const projectObject = z.object(projectShape);
+export type ProjectConfig = z.infer<typeof projectObject>;
+
+/** Cross-field rules over the project-level config (DESIGN §5). */
+export function validateProject(c: ProjectConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const subnet = parseCidr(c.network.subnet)!;
+  const hosts = hostRange(subnet);
+  const gateway = parseIPv4(c.network.gateway)!;
+  const vip = parseIPv4(c.network.vip)!;
+  const ingress = parseIPv4(c.network.ingressIp)!;
+
+  const inSubnet = (ip: number, path: ConfigIssue["path"], what: string) => {
+    if (!rangeContains(hosts, ip))
+      issues.push({ path, message: `${what} is outside the LAN subnet ${c.network.subnet} (usable hosts only)` });
+  };
+  inSubnet(gateway, ["network", "gateway"], "gateway");
+  inSubnet(vip, ["network", "vip"], "VIP");
+  inSubnet(ingress, ["network", "ingressIp"], "ingress IP");
+  if (vip === gateway) issues.push({ path: ["network", "vip"], message: "VIP must differ from the gateway" });
+  if (ingress === vip) issues.push({ path: ["network", "ingressIp"], message: "ingress IP must differ from the VIP" });
+  if (ingress === gateway) issues.push({ path: ["network", "ingressIp"], message: "ingress IP must differ from the gateway" });
+
+  issues.push(...duplicates(c.nodes, (n) => n.name, "name", ["nodes"], "node name"));
+  issues.push(...duplicates(c.nodes, (n) => n.ip, "ip", ["nodes"], "IP"));
+  issues.push(...duplicates(c.nodes, (n) => n.vmId, "vmId", ["nodes"], "VM id"));
+
+  c.nodes.forEach((node, i) => {
+    const ip = parseIPv4(node.ip)!;
+    inSubnet(ip, ["nodes", i, "ip"], `node IP ${node.ip}`);
+    if (ip === vip) issues.push({ path: ["nodes", i, "ip"], message: `collides with the VIP homelab:network.vip (${c.network.vip})` });
+    if (ip === gateway) issues.push({ path: ["nodes", i, "ip"], message: `collides with the gateway homelab:network.gateway (${c.network.gateway})` });
+    if (ip === ingress) issues.push({ path: ["nodes", i, "ip"], message: `collides with the ingress IP homelab:network.ingressIp (${c.network.ingressIp})` });
+    if (node.memoryFloor !== undefined && node.memoryFloor > node.memory)
+      issues.push({ path: ["nodes", i, "memoryFloor"], message: `balloon floor ${node.memoryFloor} MiB exceeds memory ${node.memory} MiB` });
+    if (node.gpu && node.role !== "worker")
+      issues.push({ path: ["nodes", i, "gpu"], message: "GPUs are only supported on worker nodes (control planes stay schedulable for etcd only)" });
+    node.routes.forEach((route, r) => {
+      if (!cidrContains(subnet, parseIPv4(route.gateway)!))
+        issues.push({ path: ["nodes", i, "routes", r, "gateway"], message: `next hop must be on the LAN subnet ${c.network.subnet}` });
+    });
+  });
+
+  const controlPlanes = c.nodes.filter((n) => n.role === "controlplane").length;
+  if (controlPlanes === 0)
+    issues.push({ path: ["nodes"], message: "expected at least one node with role controlplane" });
+  else if (controlPlanes % 2 === 0)
+    issues.push({
+      path: ["nodes"],
+      message: `expected an odd number of control planes for etcd quorum (1, 3 or 5), got ${controlPlanes}`,
+    });
+
+  issues.push(...duplicates(c.publicServices, (s) => s.name, "name", ["publicServices"], "public service"));
+  const edgeNames = new Map(Object.entries(c.edge).map(([k, v]) => [v, k]));
+  const edgeSeen = new Map<string, string>();
+  for (const [key, label] of Object.entries(c.edge)) {
+    const first = edgeSeen.get(label);
+    if (first) issues.push({ path: ["edge", key], message: `duplicate edge hostname "${label}", already used by homelab:edge.${first}` });
+    else edgeSeen.set(label, key);
+  }
+  c.publicServices.forEach((s, i) => {
+    const clash = edgeNames.get(s.name);
+    if (clash)
+      issues.push({ path: ["publicServices", i, "name"], message: `"${s.name}" is already the always-public edge hostname homelab:edge.${clash}` });
+  });
+  return issues;
+}
+
+/** IPv4 prefix length of the LAN, for static addresses (`10.10.0.21/24`). */
+export function lanPrefix(c: Pick<ProjectConfig, "network">): number {
+  return parseCidr(c.network.subnet)!.prefix;
+}
+

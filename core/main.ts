@@ -1,0 +1,49 @@
+/**
+ * The program's entry: pick the stack module, validate its config and secrets,
+ * then run it. Only the selected stack's module is loaded.
+ */
+import { UnknownStackError } from "./config/errors";
+import { decodeConfig, parseConfig, readPulumiConfig, type RawConfig } from "./config/load";
+import { validateProject, type ProjectConfig } from "./config/project";
+import { readSecrets, type Environment } from "./secrets";
+import type { StackDefinition, StackOutputs } from "./stack";
+import { STACK_NAMES, isStackName, type StackName } from "./stacks";
+
+type Loader = () => Promise<StackDefinition<any>>;
+
+/** One loader per stack; `import()` keeps the other four stacks' code unloaded. */
+const loaders: Record<StackName, Loader> = {
+  talos: async () => (await import("./talos")).default,
+  platform: async () => (await import("./platform")).default,
+  hetzner: async () => (await import("./hetzner")).default,
+  authentik: async () => (await import("./authentik")).default,
+  cloudflare: async () => (await import("./cloudflare")).default,
+};
+
+export async function loadStack(stack: string): Promise<StackDefinition<any>> {
+  if (!isStackName(stack)) throw new UnknownStackError(stack, STACK_NAMES);
+  return loaders[stack]();
+}
+
+/** Validates config for a stack without running it (used by tests and tools). */
+export function validateConfig<C>(def: StackDefinition<C>, raw: RawConfig): C {
+  return parseConfig(def.name, def.schema, decodeConfig(raw), (config) => [
+    ...validateProject(config as unknown as ProjectConfig),
+    ...def.rules(config),
+  ]);
+}
+
+export interface RunOptions {
+  /** Where secrets come from: the process environment under `sops exec-env`. */
+  readonly env?: Environment;
+  /** Config as Pulumi passes it; defaults to the running program's config. */
+  readonly config?: RawConfig;
+}
+
+/** Validates config, then secrets, then runs the stack. Returns its outputs. */
+export async function runProgram(stack: string, options: RunOptions = {}): Promise<StackOutputs> {
+  const def = await loadStack(stack);
+  const config = validateConfig(def, options.config ?? readPulumiConfig());
+  const secrets = readSecrets(def.name, options.env ?? process.env, def.requiredSecrets(config));
+  return def.run(config, secrets);
+}

@@ -1,0 +1,283 @@
+/**
+ * Runs a stack program under Pulumi mocks and captures what the engine would
+ * receive: every resource registration (with its options and dependencies),
+ * every invoke, and the stack outputs. The offline render and the tests use
+ * this one harness.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { RawConfig } from "../config/load";
+import { runProgram } from "../main";
+import { placeholderSecrets, type Environment } from "../secrets";
+import { CONFIG_NAMESPACE } from "../config/errors";
+import { mocks } from "./mocks";
+import { loadRawConfig } from "./project-files";
+import { decodeWire, stableStringify, type Json } from "./wire";
+
+// Internal runtime pieces: the mock monitor and the RPC queue.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require("@pulumi/pulumi/runtime/settings") as {
+  getMonitor(): unknown;
+  waitForRPCs(): Promise<void>;
+};
+
+export interface CapturedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string | null;
+  readonly provider: string | null;
+  /** Every dependency the engine sees: explicit `dependsOn` and those implied by Output inputs. */
+  readonly dependsOn: string[];
+  readonly propertyDependencies: Record<string, string[]>;
+  readonly custom: boolean;
+  readonly remote: boolean;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly ignoreChanges: string[];
+  readonly replaceOnChanges: string[];
+  readonly additionalSecretOutputs: string[];
+  readonly aliases: string[];
+  readonly importId: string;
+  readonly version: string;
+  readonly pluginDownloadURL: string;
+  readonly packageRef: string;
+  /** Inputs as printed: secrets redacted. */
+  readonly inputs: Json;
+  /** Inputs with secret values revealed, for assertions. */
+  readonly values: Record<string, Json>;
+  /** Paths of inputs that are secret. */
+  readonly secretPaths: string[];
+}
+
+export interface CapturedInvoke {
+  readonly token: string;
+  readonly provider: string | null;
+  readonly args: Json;
+  readonly values: Record<string, Json>;
+  readonly secretPaths: string[];
+  readonly version: string;
+  readonly pluginDownloadURL: string;
+  readonly packageRef: string;
+}
+
+export interface Plan {
+  readonly stack: string;
+  readonly resources: CapturedResource[];
+  readonly invokes: CapturedInvoke[];
+  /** Stack outputs, secrets redacted. */
+  readonly outputs: Record<string, Json>;
+  /** Stack outputs revealed, for assertions. */
+  readonly outputValues: Record<string, Json>;
+  /** Names of outputs that are secret. */
+  readonly secretOutputs: string[];
+}
+
+export interface RenderOptions {
+  /** Config as Pulumi passes it; default: the committed Pulumi.yaml + Pulumi.<stack>.yaml. */
+  readonly config?: RawConfig;
+  /** Secret environment; default: placeholders for every secret in the table. */
+  readonly env?: Environment;
+}
+
+/** Outcome of a run: the plan, or the error and how many resources got registered before it. */
+export interface Capture {
+  readonly plan?: Plan;
+  readonly error?: unknown;
+  readonly registered: number;
+}
+
+type Req = Record<string, (...args: unknown[]) => unknown>;
+type Callback = (err: unknown, resp?: unknown) => void;
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs one stack under mocks; renders in one process run one at a time. */
+export function captureStack(stack: string, options: RenderOptions = {}): Promise<Capture> {
+  const run = queue.then(() => captureOnce(stack, options));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+export async function renderStack(stack: string, options: RenderOptions = {}): Promise<Plan> {
+  const capture = await captureStack(stack, options);
+  if (capture.error !== undefined) throw capture.error;
+  return capture.plan!;
+}
+
+export function placeholderEnv(): Environment {
+  return placeholderSecrets();
+}
+
+async function captureOnce(stack: string, options: RenderOptions): Promise<Capture> {
+  const config = options.config ?? safeLoadConfig(stack);
+  const env = options.env ?? placeholderEnv();
+  const resources: CapturedResource[] = [];
+  const invokes: CapturedInvoke[] = [];
+  const failures: unknown[] = [];
+
+  await pulumi.runtime.setMocks(mocks, CONFIG_NAMESPACE, stack, false);
+  const monitor = settings.getMonitor() as Record<string, (req: Req, cb: Callback) => unknown>;
+  const register = monitor["registerResource"]!.bind(monitor);
+  const invoke = monitor["invoke"]!.bind(monitor);
+  const record = (cb: Callback): Callback => (err, resp) => {
+    if (err) failures.push(err);
+    cb(err, resp);
+  };
+  monitor["registerResource"] = (req, cb) => {
+    resources.push(captureRegistration(req));
+    return register(req, record(cb));
+  };
+  monitor["invoke"] = (req, cb) => {
+    invokes.push(captureInvoke(req));
+    return invoke(req, record(cb));
+  };
+  pulumi.runtime.setAllConfig({ ...(config ?? {}) });
+
+  try {
+    const outputs = await runProgram(stack, { config: config ?? {}, env });
+    const resolved = await resolveOutputs(outputs);
+    await settings.waitForRPCs();
+    if (failures.length > 0) throw failures[0];
+    const urnOf = new Map(resources.map((r) => [r.urn, r]));
+    return {
+      registered: resources.length,
+      plan: {
+        stack,
+        resources: [...urnOf.values()].sort((a, b) => a.urn.localeCompare(b.urn)),
+        invokes: invokes.sort((a, b) =>
+          a.token === b.token ? stableStringify(a.args).localeCompare(stableStringify(b.args)) : a.token.localeCompare(b.token),
+        ),
+        ...resolved,
+      },
+    };
+  } catch (error) {
+    await settings.waitForRPCs().catch(() => undefined);
+    return { error, registered: resources.length };
+  }
+}
+
+function safeLoadConfig(stack: string): RawConfig | undefined {
+  try {
+    return loadRawConfig(stack);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+}
+
+/** URN of a resource from its registration request, the way the engine forms it. */
+function urnFor(stack: string, parent: string, type: string, name: string): string {
+  let qualified = type;
+  if (parent) {
+    const parentType = parent.split("::")[2]!.split("$").pop();
+    qualified = `${parentType}$${type}`;
+  }
+  return `urn:pulumi:${stack}::${CONFIG_NAMESPACE}::${qualified}::${name}`;
+}
+
+function strip(providerRef: string): string | null {
+  if (!providerRef) return null;
+  const at = providerRef.lastIndexOf("::");
+  return at > 0 ? providerRef.slice(0, at) : providerRef;
+}
+
+function captureRegistration(req: Req): CapturedResource {
+  const call = <T>(name: string, fallback: T): T => (typeof req[name] === "function" ? (req[name]!() as T) : fallback);
+  const type = call("getType", "");
+  const name = call("getName", "");
+  const parent = call("getParent", "");
+  const object = call<{ toJavaScript(): unknown } | undefined>("getObject", undefined);
+  const decoded = decodeWire(object?.toJavaScript() ?? {});
+  const propDeps: Record<string, string[]> = {};
+  const map = call<{ forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void } | undefined>(
+    "getPropertydependenciesMap",
+    undefined,
+  );
+  map?.forEach((v, k) => {
+    propDeps[k] = [...v.getUrnsList()].sort();
+  });
+  const aliasSpecs = call<unknown[]>("getAliasesList", []);
+  return {
+    urn: urnFor(pulumi.getStack(), parent, type, name),
+    type,
+    name,
+    parent: parent || null,
+    provider: strip(call("getProvider", "")),
+    dependsOn: [...new Set(call<string[]>("getDependenciesList", []))].sort(),
+    propertyDependencies: propDeps,
+    custom: call("getCustom", false),
+    remote: call("getRemote", false),
+    protect: call("getProtect", false),
+    retainOnDelete: call("getRetainondelete", false),
+    deleteBeforeReplace: call("getDeletebeforereplace", false),
+    ignoreChanges: [...call<string[]>("getIgnorechangesList", [])],
+    replaceOnChanges: [...call<string[]>("getReplaceonchangesList", [])],
+    additionalSecretOutputs: [...call<string[]>("getAdditionalsecretoutputsList", [])],
+    aliases: aliasSpecs.map((a) => describeAlias(a)),
+    importId: call("getImportid", ""),
+    version: call("getVersion", ""),
+    pluginDownloadURL: call("getPlugindownloadurl", ""),
+    packageRef: call("getPackageref", ""),
+    inputs: decoded.redacted,
+    values: (decoded.revealed ?? {}) as Record<string, Json>,
+    secretPaths: decoded.secretPaths,
+  };
+}
+
+function describeAlias(alias: unknown): string {
+  const a = alias as Record<string, () => unknown>;
+  if (typeof a["getUrn"] === "function" && a["getUrn"]()) return String(a["getUrn"]());
+  const spec = typeof a["getSpec"] === "function" ? (a["getSpec"]() as Record<string, () => unknown> | undefined) : undefined;
+  if (spec) {
+    const parts = ["name", "type", "stack", "project", "parenturn"]
+      .map((k) => {
+        const getter = spec[`get${k[0]!.toUpperCase()}${k.slice(1)}`];
+        const v = typeof getter === "function" ? getter.call(spec) : "";
+        return v ? `${k}=${String(v)}` : "";
+      })
+      .filter(Boolean);
+    return parts.join(",");
+  }
+  return String(alias);
+}
+
+function captureInvoke(req: Req): CapturedInvoke {
+  const call = <T>(name: string, fallback: T): T => (typeof req[name] === "function" ? (req[name]!() as T) : fallback);
+  const args = call<{ toJavaScript(): unknown } | undefined>("getArgs", undefined);
+  const decoded = decodeWire(args?.toJavaScript() ?? {});
+  return {
+    token: call("getTok", ""),
+    provider: strip(call("getProvider", "")),
+    args: decoded.redacted,
+    values: (decoded.revealed ?? {}) as Record<string, Json>,
+    secretPaths: decoded.secretPaths,
+    version: call("getVersion", ""),
+    pluginDownloadURL: call("getPlugindownloadurl", ""),
+    packageRef: call("getPackageref", ""),
+  };
+}
+
+async function resolveOutputs(outputs: Record<string, unknown>): Promise<Pick<Plan, "outputs" | "outputValues" | "secretOutputs">> {
+  const redacted: Record<string, Json> = {};
+  const revealed: Record<string, Json> = {};
+  const secret: string[] = [];
+  for (const key of Object.keys(outputs).sort()) {
+    const out = pulumi.output(outputs[key]) as unknown as { promise(): Promise<unknown>; isSecret: Promise<boolean> };
+    const [value, isSecret] = await Promise.all([out.promise(), out.isSecret]);
+    const decoded = decodeWire(toJson(value));
+    revealed[key] = decoded.revealed;
+    if (isSecret) {
+      secret.push(key);
+      redacted[key] = "[secret]";
+    } else {
+      redacted[key] = decoded.redacted;
+    }
+  }
+  return { outputs: redacted, outputValues: revealed, secretOutputs: secret };
+}
+
+function toJson(value: unknown): unknown {
+  if (value === undefined) return null;
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (pulumi.Resource.isInstance(v) ? `[resource]` : v)) ?? "null");
+}

@@ -1,0 +1,6 @@
+import type { ProviderMocks } from "./types";
+
+export const proxmoxMocks: ProviderMocks = {
+  resources: {},
+  invokes: {},
+};

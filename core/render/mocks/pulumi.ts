@@ -1,0 +1,65 @@
+/**
+ * Built-in Pulumi resources: stack references. The referenced stacks'
+ * outputs are realistic examples matching what `talos` and `hetzner` export.
+ */
+import { stableUuid, type ProviderMocks } from "./types";
+
+const EXAMPLE_KUBECONFIG = [
+  "apiVersion: v1",
+  "kind: Config",
+  "clusters:",
+  "  - name: homelab",
+  "    cluster:",
+  "      server: https://10.10.0.10:6443",
+  "      certificate-authority-data: bW9jay1jYQ==",
+  "contexts:",
+  "  - name: admin@homelab",
+  "    context: { cluster: homelab, user: admin@homelab }",
+  "current-context: admin@homelab",
+  "users:",
+  "  - name: admin@homelab",
+  "    user:",
+  "      client-certificate-data: bW9jay1jZXJ0",
+  "      client-key-data: bW9jay1rZXk=",
+  "",
+].join("\n");
+
+/** Outputs of each referenced stack, keyed by the stack name (last path segment). */
+export const STACK_REFERENCE_OUTPUTS: Record<string, { outputs: Record<string, unknown>; secret: string[] }> = {
+  talos: {
+    outputs: {
+      kubeconfig: EXAMPLE_KUBECONFIG,
+      talosconfig: "context: homelab\ncontexts:\n  homelab:\n    endpoints: [10.10.0.11]\n",
+      apiEndpoint: "https://10.10.0.10:6443",
+      nodes: { "k8s-cp-1": "10.10.0.11", "k8s-cp-2": "10.10.0.12", "k8s-cp-3": "10.10.0.13" },
+    },
+    secret: ["kubeconfig", "talosconfig"],
+  },
+  hetzner: {
+    outputs: {
+      ipv4: "203.0.113.10",
+      ipv6: "2001:db8:1234::1",
+      serverId: "51234567",
+    },
+    secret: [],
+  },
+};
+
+export const pulumiMocks: ProviderMocks = {
+  resources: {
+    "pulumi:pulumi:StackReference": (args) => {
+      const name = String(args.inputs["name"] ?? args.name);
+      const stack = name.split("/").pop()!;
+      const ref = STACK_REFERENCE_OUTPUTS[stack];
+      if (!ref)
+        throw new Error(`mock: no example outputs for stack reference "${name}" (core/render/mocks/pulumi.ts)`);
+      return {
+        id: name,
+        state: { name, outputs: ref.outputs, secretOutputNames: ref.secret },
+      };
+    },
+  },
+  invokes: {
+    "pulumi:pulumi:getStack": () => ({ id: stableUuid("stack") }),
+  },
+};

@@ -1,0 +1,6 @@
+import type { ProviderMocks } from "./types";
+
+export const talosMocks: ProviderMocks = {
+  resources: {},
+  invokes: {},
+};

@@ -1,0 +1,185 @@
+/**
+ * The secrets contract (DESIGN §5): one table saying which secret each stack
+ * needs. Values come from environment variables injected by
+ * `sops exec-env secrets/bootstrap.sops.yaml` and are wrapped with
+ * `pulumi.secret` the moment they are read, so nothing downstream can leak
+ * them into a plain output or a log line.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { MissingSecretsError } from "./config/errors";
+import type { StackName } from "./stacks";
+
+export interface SecretSpec {
+  /** Stacks that read this secret. */
+  readonly stacks: readonly StackName[];
+  /**
+   * Required by every run of those stacks. `false` means optional, or
+   * required only when config says so (the stack's `requiredSecrets`).
+   */
+  readonly required: boolean;
+  /** One line on how to obtain the value (copied into bootstrap.sops.yaml.example). */
+  readonly obtain: string;
+}
+
+export const SECRETS = {
+  PROXMOX_API_TOKEN: {
+    stacks: ["talos"],
+    required: false,
+    obtain: "Proxmox: Datacenter → Permissions → API Tokens → Add (privilege separation off); the UUID secret shown once. Needed when homelab:proxmox.auth is token.",
+  },
+  PROXMOX_PASSWORD: {
+    stacks: ["talos"],
+    required: false,
+    obtain: "Password of the Proxmox user in homelab:proxmox.username. Needed when homelab:proxmox.auth is password.",
+  },
+  CLOUDFLARE_API_TOKEN: {
+    stacks: ["platform", "hetzner", "cloudflare"],
+    required: true,
+    obtain: "Cloudflare dashboard → My Profile → API Tokens → Create Token with Zone:DNS:Edit and Zone:Zone:Read on the domain's zone.",
+  },
+  HCLOUD_TOKEN: {
+    stacks: ["hetzner"],
+    required: true,
+    obtain: "Hetzner Cloud console → project → Security → API tokens → Generate (Read & Write).",
+  },
+  BIFROST_SSH_PRIVATE_KEY: {
+    stacks: ["hetzner"],
+    required: true,
+    obtain: "Private half of the key in homelab:ssh (ssh-keygen -t ed25519 -f bifrost); paste the OpenSSH PEM block.",
+  },
+  AUTHENTIK_SECRET_KEY: {
+    stacks: ["hetzner"],
+    required: true,
+    obtain: "Random, at least 50 characters: openssl rand -base64 60 | tr -d '\\n'. Never change it after first start.",
+  },
+  AUTHENTIK_POSTGRES_PASSWORD: {
+    stacks: ["hetzner"],
+    required: true,
+    obtain: "Random: openssl rand -base64 36 | tr -d '\\n'.",
+  },
+  NETBIRD_RELAY_SECRET: {
+    stacks: ["hetzner"],
+    required: true,
+    obtain: "Random shared secret between NetBird management and relay: openssl rand -base64 32.",
+  },
+  NETBIRD_DATASTORE_ENCRYPTION_KEY: {
+    stacks: ["hetzner"],
+    required: true,
+    obtain: "32 random bytes, base64: openssl rand -base64 32. Encrypts NetBird's store; never change it after first start.",
+  },
+  NETBIRD_SETUP_KEY: {
+    stacks: ["hetzner"],
+    required: true,
+    obtain: "NetBird dashboard → Setup Keys → Create (reusable, for the bifrost routing peer).",
+  },
+  AUTHENTIK_TOKEN: {
+    stacks: ["authentik"],
+    required: true,
+    obtain: "Authentik admin → Directory → Tokens and App passwords → Create (intent API) for an admin user; or AUTHENTIK_BOOTSTRAP_TOKEN on first start.",
+  },
+  GITHUB_OAUTH_CLIENT_SECRET: {
+    stacks: ["authentik"],
+    required: true,
+    obtain: "GitHub → Settings → Developer settings → OAuth Apps → your Authentik app → Generate a new client secret.",
+  },
+  ARGOCD_OIDC_CLIENT_SECRET: {
+    stacks: ["authentik", "platform"],
+    required: false,
+    obtain: "Random: openssl rand -hex 32. Shared by Authentik (OIDC client) and Argo CD (bootstrap Secret).",
+  },
+  GRAFANA_OIDC_CLIENT_SECRET: {
+    stacks: ["authentik", "platform"],
+    required: false,
+    obtain: "Random: openssl rand -hex 32. Shared by Authentik (OIDC client) and Grafana (bootstrap Secret).",
+  },
+} as const satisfies Record<string, SecretSpec>;
+
+export type SecretName = keyof typeof SECRETS;
+
+export function isSecretName(name: string): name is SecretName {
+  return Object.hasOwn(SECRETS, name);
+}
+
+/** Secrets this stack always needs, plus those its config asks for. */
+export function secretsFor(stack: StackName, requiredByConfig: readonly SecretName[] = []): {
+  required: SecretName[];
+  optional: SecretName[];
+} {
+  const names = (Object.keys(SECRETS) as SecretName[]).filter((n) =>
+    (SECRETS[n].stacks as readonly StackName[]).includes(stack),
+  );
+  const required = new Set<SecretName>([
+    ...names.filter((n) => SECRETS[n].required),
+    ...requiredByConfig,
+  ]);
+  return {
+    required: [...required].sort(),
+    optional: names.filter((n) => !required.has(n)).sort(),
+  };
+}
+
+/** Secret values of one stack run, each a Pulumi secret. */
+export class StackSecrets {
+  constructor(
+    private readonly stack: StackName,
+    private readonly values: ReadonlyMap<SecretName, pulumi.Output<string>>,
+  ) {}
+
+  /** A secret the stack declared as required (in the table or by config). */
+  require(name: SecretName): pulumi.Output<string> {
+    const value = this.values.get(name);
+    if (!value)
+      throw new Error(
+        `bug: stack "${this.stack}" read secret ${name}, which it does not declare as required (core/secrets.ts)`,
+      );
+    return value;
+  }
+
+  /** An optional secret, or undefined when it is not set. */
+  get(name: SecretName): pulumi.Output<string> | undefined {
+    return this.values.get(name);
+  }
+
+  /** Names present in this run, for tests. */
+  names(): SecretName[] {
+    return [...this.values.keys()].sort();
+  }
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads the stack's secrets from the environment. Throws one error naming
+ * every missing required key; wraps each value with `pulumi.secret`.
+ */
+export function readSecrets(
+  stack: StackName,
+  env: Environment,
+  requiredByConfig: readonly SecretName[] = [],
+): StackSecrets {
+  const { required, optional } = secretsFor(stack, requiredByConfig);
+  const missing = required.filter((n) => !env[n]);
+  if (missing.length > 0) throw new MissingSecretsError(stack, missing);
+  const values = new Map<SecretName, pulumi.Output<string>>();
+  for (const name of [...required, ...optional]) {
+    const value = env[name];
+    if (value) values.set(name, pulumi.secret(value));
+  }
+  return new StackSecrets(stack, values);
+}
+
+/**
+ * Placeholder values for the offline render: every secret in the table, with a
+ * recognisable value that is still treated as a secret everywhere.
+ */
+export function placeholderSecrets(): Record<SecretName, string> {
+  return Object.fromEntries(
+    (Object.keys(SECRETS) as SecretName[]).map((n) => [n, `placeholder-${n.toLowerCase().replace(/_/g, "-")}`]),
+  ) as Record<SecretName, string>;
+}
+
+/** A config value naming a secret from the table above (never the value itself). */
+export const secretRef = z.string().refine(isSecretName, {
+  error: (issue) => `expected the name of a secret in core/secrets.ts (one of ${Object.keys(SECRETS).join(", ")}), got ${JSON.stringify(issue.input)}; add new secrets to the table and to secrets/bootstrap.sops.yaml`,
+});
