@@ -121,7 +121,7 @@ export function installMocks(options: MockOptions): MockHarness {
             const computed = options.outputs?.[args.type]?.(args.inputs) ?? {};
             const state: Record<string, unknown> = { ...args.inputs, ...computed };
             for (const key of secretOutputsByResource.get(`${args.type}::${args.name}`) ?? []) {
-                if (state[key] !== undefined) {
+                if (state[key] !== undefined && !isSecretEnvelope(state[key])) {
                     state[key] = pulumi.secret(state[key]);
                 }
             }
@@ -182,10 +182,20 @@ export function installMocks(options: MockOptions): MockHarness {
     return harness;
 }
 
+/** True for an input that was wrapped in `pulumi.secret` (the mocks see the wire envelope). */
+function isSecretEnvelope(value: unknown): boolean {
+    return (
+        typeof value === "object" &&
+        value !== null &&
+        (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
+    );
+}
+
 /** Resolves an Output's value and secretness together. */
 export async function settle<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: boolean }> {
     const value = await new Promise<T>((resolve) => output.apply((v) => resolve(v)));
-    return { value, secret: await pulumi.isSecret(output) };
+    // The runtime may resolve isSecret to a falsy non-boolean; normalise it.
+    return { value, secret: Boolean(await pulumi.isSecret(output)) };
 }
 
 /** Lets queued registrations reach the monitor. */
