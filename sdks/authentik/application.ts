@@ -1,7 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
-const inputNames = ["applicationId", "backchannelProviders", "group", "metaDescription", "metaHide", "metaIcon", "metaLaunchUrl", "metaPublisher", "name", "openInNewTab", "policyEngineMode", "protocolProvider", "slug", "uuid"] as const;
+const inputNames = [
+    "applicationId",
+    "backchannelProviders",
+    "group",
+    "metaDescription",
+    "metaHide",
+    "metaIcon",
+    "metaLaunchUrl",
+    "metaPublisher",
+    "name",
+    "openInNewTab",
+    "policyEngineMode",
+    "protocolProvider",
+    "slug",
+    "uuid",
+] as const;
 const stateNames = inputNames;
 
 /** An authentik application (`authentik_application`). Its Pulumi `id` is the **slug**. */

@@ -1,7 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
-const inputNames = ["config", "name", "outpostId", "protocolProviders", "serviceConnection", "type"] as const;
+const inputNames = [
+    "config",
+    "name",
+    "outpostId",
+    "protocolProviders",
+    "serviceConnection",
+    "type",
+] as const;
 const stateNames = inputNames;
 
 /** An outpost (`authentik_outpost`). Its Pulumi `id` is the outpost UUID. */

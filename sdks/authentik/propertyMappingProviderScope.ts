@@ -1,7 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
-const inputNames = ["description", "expression", "name", "propertyMappingProviderScopeId", "scopeName"] as const;
+const inputNames = [
+    "description",
+    "expression",
+    "name",
+    "propertyMappingProviderScopeId",
+    "scopeName",
+] as const;
 const stateNames = inputNames;
 
 /**

@@ -1,7 +1,32 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
-const inputNames = ["accessCodeValidity", "accessTokenValidity", "allowedRedirectUris", "authenticationFlow", "authorizationFlow", "clientId", "clientType", "encryptionKey", "grantTypes", "includeClaimsInIdToken", "invalidationFlow", "issuerMode", "jwksSources", "jwtFederationProviders", "jwtFederationSources", "logoutMethod", "logoutUri", "name", "propertyMappings", "providerOauth2Id", "refreshTokenThreshold", "refreshTokenValidity", "signingKey", "subMode"] as const;
+const inputNames = [
+    "accessCodeValidity",
+    "accessTokenValidity",
+    "allowedRedirectUris",
+    "authenticationFlow",
+    "authorizationFlow",
+    "clientId",
+    "clientType",
+    "encryptionKey",
+    "grantTypes",
+    "includeClaimsInIdToken",
+    "invalidationFlow",
+    "issuerMode",
+    "jwksSources",
+    "jwtFederationProviders",
+    "jwtFederationSources",
+    "logoutMethod",
+    "logoutUri",
+    "name",
+    "propertyMappings",
+    "providerOauth2Id",
+    "refreshTokenThreshold",
+    "refreshTokenValidity",
+    "signingKey",
+    "subMode",
+] as const;
 const stateNames = [...inputNames, "clientSecret"];
 
 /**

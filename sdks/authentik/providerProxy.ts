@@ -1,7 +1,29 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
-const inputNames = ["accessTokenValidity", "authenticationFlow", "authorizationFlow", "basicAuthEnabled", "basicAuthPasswordAttribute", "basicAuthUsernameAttribute", "cookieDomain", "externalHost", "interceptHeaderAuth", "internalHost", "internalHostSslValidation", "invalidationFlow", "jwksSources", "jwtFederationProviders", "jwtFederationSources", "mode", "name", "propertyMappings", "providerProxyId", "refreshTokenValidity", "skipPathRegex"] as const;
+const inputNames = [
+    "accessTokenValidity",
+    "authenticationFlow",
+    "authorizationFlow",
+    "basicAuthEnabled",
+    "basicAuthPasswordAttribute",
+    "basicAuthUsernameAttribute",
+    "cookieDomain",
+    "externalHost",
+    "interceptHeaderAuth",
+    "internalHost",
+    "internalHostSslValidation",
+    "invalidationFlow",
+    "jwksSources",
+    "jwtFederationProviders",
+    "jwtFederationSources",
+    "mode",
+    "name",
+    "propertyMappings",
+    "providerProxyId",
+    "refreshTokenValidity",
+    "skipPathRegex",
+] as const;
 const stateNames = [...inputNames, "clientId"];
 
 /**

@@ -1,7 +1,34 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
-const inputNames = ["accessTokenUrl", "additionalScopes", "authenticationFlow", "authorizationCodeAuthMethod", "authorizationUrl", "consumerKey", "enabled", "enrollmentFlow", "groupMatchingMode", "name", "oidcJwks", "oidcJwksUrl", "oidcWellKnownUrl", "pkce", "policyEngineMode", "profileUrl", "promoted", "propertyMappings", "propertyMappingsGroups", "providerType", "requestTokenUrl", "slug", "sourceOauthId", "userMatchingMode", "userPathTemplate", "uuid"] as const;
+const inputNames = [
+    "accessTokenUrl",
+    "additionalScopes",
+    "authenticationFlow",
+    "authorizationCodeAuthMethod",
+    "authorizationUrl",
+    "consumerKey",
+    "enabled",
+    "enrollmentFlow",
+    "groupMatchingMode",
+    "name",
+    "oidcJwks",
+    "oidcJwksUrl",
+    "oidcWellKnownUrl",
+    "pkce",
+    "policyEngineMode",
+    "profileUrl",
+    "promoted",
+    "propertyMappings",
+    "propertyMappingsGroups",
+    "providerType",
+    "requestTokenUrl",
+    "slug",
+    "sourceOauthId",
+    "userMatchingMode",
+    "userPathTemplate",
+    "uuid",
+] as const;
 const stateNames = [...inputNames, "consumerSecret", "callbackUri"];
 
 /**

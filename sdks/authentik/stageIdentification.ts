@@ -1,7 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
-const inputNames = ["captchaStage", "caseInsensitiveMatching", "enableRememberMe", "enrollmentFlow", "name", "passwordStage", "passwordlessFlow", "pretendUserExists", "recoveryFlow", "showMatchedUser", "showSourceLabels", "sources", "stageIdentificationId", "userFields", "webauthnStage"] as const;
+const inputNames = [
+    "captchaStage",
+    "caseInsensitiveMatching",
+    "enableRememberMe",
+    "enrollmentFlow",
+    "name",
+    "passwordStage",
+    "passwordlessFlow",
+    "pretendUserExists",
+    "recoveryFlow",
+    "showMatchedUser",
+    "showSourceLabels",
+    "sources",
+    "stageIdentificationId",
+    "userFields",
+    "webauthnStage",
+] as const;
 const stateNames = inputNames;
 
 /** An identification stage (`authentik_stage_identification`). Its Pulumi `id` is the stage UUID. */

@@ -1,7 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
-const inputNames = ["description", "expires", "expiring", "identifier", "intent", "retrieveKey", "tokenId", "user"] as const;
+const inputNames = [
+    "description",
+    "expires",
+    "expiring",
+    "identifier",
+    "intent",
+    "retrieveKey",
+    "tokenId",
+    "user",
+] as const;
 const stateNames = [...inputNames, "expiresIn", "key"];
 
 /**

@@ -1,7 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
-const inputNames = ["attributes", "email", "groups", "isActive", "name", "path", "roles", "type", "userId", "username"] as const;
+const inputNames = [
+    "attributes",
+    "email",
+    "groups",
+    "isActive",
+    "name",
+    "path",
+    "roles",
+    "type",
+    "userId",
+    "username",
+] as const;
 const stateNames = [...inputNames, "password"];
 
 /**
