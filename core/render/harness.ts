@@ -78,6 +78,11 @@ export interface RenderOptions {
   readonly config?: RawConfig;
   /** Secret environment; default: placeholders for every secret in the table. */
   readonly env?: Environment;
+  /**
+   * Run this function instead of the stack's program (same mocks, same capture).
+   * The benchmark floor and the harness's own tests use it.
+   */
+  readonly program?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
 /** Outcome of a run: the plan, or the error and how many resources got registered before it. */
@@ -110,7 +115,7 @@ export function placeholderEnv(): Environment {
 }
 
 async function captureOnce(stack: string, options: RenderOptions): Promise<Capture> {
-  const config = options.config ?? safeLoadConfig(stack);
+  const config = options.config ?? (options.program ? {} : safeLoadConfig(stack));
   const env = options.env ?? placeholderEnv();
   const resources: CapturedResource[] = [];
   const invokes: CapturedInvoke[] = [];
@@ -121,9 +126,18 @@ async function captureOnce(stack: string, options: RenderOptions): Promise<Captu
   const register = monitor["registerResource"]!.bind(monitor);
   const invoke = monitor["invoke"]!.bind(monitor);
   const record = (cb: Callback): Callback => (err, resp) => {
-    if (err) failures.push(err);
+    if (err) {
+      // The runtime shows `err.details` (the engine's message); mocks throw plain Errors.
+      const e = err as { details?: string; message?: string };
+      if (!e.details && e.message) e.details = e.message;
+      failures.push(err);
+    }
     cb(err, resp);
   };
+  // A failed registration or invoke surfaces as a rejected Output nobody awaits;
+  // report it as the render's error instead of crashing the process.
+  const onRejection = (reason: unknown) => failures.push(reason);
+  process.on("unhandledRejection", onRejection);
   monitor["registerResource"] = (req, cb) => {
     resources.push(captureRegistration(req));
     return register(req, record(cb));
@@ -135,7 +149,9 @@ async function captureOnce(stack: string, options: RenderOptions): Promise<Captu
   pulumi.runtime.setAllConfig({ ...(config ?? {}) });
 
   try {
-    const outputs = await runProgram(stack, { config: config ?? {}, env });
+    const outputs = options.program
+      ? await options.program()
+      : await runProgram(stack, { config: config ?? {}, env });
     const resolved = await resolveOutputs(outputs);
     await settings.waitForRPCs();
     if (failures.length > 0) throw failures[0];
@@ -153,7 +169,11 @@ async function captureOnce(stack: string, options: RenderOptions): Promise<Captu
     };
   } catch (error) {
     await settings.waitForRPCs().catch(() => undefined);
-    return { error, registered: resources.length };
+    return { error: failures[0] ?? error, registered: resources.length };
+  } finally {
+    // Let rejections already queued reach the handler before removing it.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("unhandledRejection", onRejection);
   }
 }
 

@@ -1,0 +1,57 @@
+# homelab core — run from a laptop. `just` lists the recipes.
+#
+#   just core <stack> <action> [pulumi args…]   e.g. just core talos preview
+#
+# Every Pulumi run goes through `sops exec-env`, so secrets exist only in the
+# environment of that one process.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+stacks := "talos platform hetzner authentik cloudflare"
+actions := "preview up refresh destroy output config history import cancel watch"
+secrets_file := "secrets/bootstrap.sops.yaml"
+# Checked inside `core` while just evaluates the recipe (so also under --dry-run):
+# a typo fails here with the valid names, before Pulumi or sops run.
+stack_re := "^(" + replace(stacks, " ", "|") + ")$"
+action_re := "^(" + replace(actions, " ", "|") + ")$"
+
+export SOPS_AGE_KEY_FILE := env("SOPS_AGE_KEY_FILE", home_directory() / ".config/sops/age/keys.txt")
+
+# List the recipes.
+default:
+    @just --list --unsorted
+
+# Run a Pulumi action on one stack with the secrets injected: just core talos up [--yes] [--target …] [--diff]
+[positional-arguments]
+core stack action *args:
+    sops exec-env {{ secrets_file }} "pulumi stack select {{ if stack =~ stack_re { stack } else { error("unknown stack \"" + stack + "\"; valid stacks: " + stacks) } }} && pulumi {{ if action =~ action_re { action } else { error("unknown action \"" + action + "\"; valid actions: " + actions) } }}$(printf ' %q' "${@:3}")"
+
+# Print a stack's plan offline (no Pulumi CLI, no credentials): just render talos [--json]
+render stack *flags:
+    npm run --silent render -- {{ stack }}{{ if flags == "" { "" } else { " " + flags } }}
+
+# Run the test suite.
+test:
+    npm test
+
+# Type-check the program and tests.
+typecheck:
+    npm run typecheck
+
+# Write the cluster kubeconfig from the talos stack outputs (mode 0600).
+kubeconfig path="kubeconfig":
+    umask 077 && pulumi stack output kubeconfig --show-secrets --stack talos > {{ quote(path) }} && chmod 600 {{ quote(path) }}
+
+# Write the Talos client config from the talos stack outputs (mode 0600).
+talosconfig path="talosconfig":
+    umask 077 && pulumi stack output talosconfig --show-secrets --stack talos > {{ quote(path) }} && chmod 600 {{ quote(path) }}
+
+# Edit the encrypted secrets in $EDITOR (sops decrypts to a temp file and re-encrypts).
+secrets-edit:
+    sops {{ secrets_file }}
+
+# Create secrets/bootstrap.sops.yaml from the example and encrypt it for the recipients in .sops.yaml.
+secrets-init:
+    test ! -e {{ secrets_file }} || { echo "{{ secrets_file }} exists; use just secrets-edit" >&2; exit 1; }
+    cp secrets/bootstrap.sops.yaml.example {{ secrets_file }}
+    sops --encrypt --in-place {{ secrets_file }}

@@ -1,0 +1,100 @@
+/**
+ * The render harness is what reviewers without credentials see. These tests
+ * pin what it captures: implicit dependencies, secrecy, options, determinism.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { planToJson, planToText } from "../../core/render/format";
+import { captureStack, renderStack } from "../../core/render/harness";
+import { STACK_NAMES } from "../../core/stacks";
+
+class Thing extends pulumi.CustomResource {
+  constructor(name: string, props: Record<string, pulumi.Input<unknown>>, opts?: pulumi.CustomResourceOptions) {
+    super("test:index:Thing", name, props, opts);
+  }
+}
+
+class Group extends pulumi.ComponentResource {
+  readonly child: Thing;
+  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+    super("homelab:test:Group", name, {}, opts);
+    this.child = new Thing(`${name}-child`, { size: 1 }, { parent: this });
+    this.registerOutputs({});
+  }
+}
+
+async function program() {
+  const a = new Thing("a", { password: pulumi.secret("hunter2"), plain: "x" }, { protect: true });
+  // b uses an output of a as an input: an implicit dependency the engine sees.
+  const b = new Thing("b", { fromA: a.id }, { deleteBeforeReplace: true, retainOnDelete: true });
+  const group = new Group("g", { dependsOn: [b] });
+  const c = new Thing("c", {}, { dependsOn: [group] });
+  return { aId: a.id, secret: pulumi.secret("s3cret"), plain: "value", nested: { n: 1 }, c: c.urn };
+}
+
+describe("captured plan", () => {
+  it("records dependencies implied by Output inputs, not only explicit dependsOn", async () => {
+    const plan = await renderStack("talos", { program });
+    const a = plan.resources.find((r) => r.name === "a")!;
+    const b = plan.resources.find((r) => r.name === "b")!;
+    expect(b.dependsOn).toEqual([a.urn]);
+    expect(b.propertyDependencies["fromA"]).toEqual([a.urn]);
+  });
+
+  it("expands dependsOn on a component to its children, as the engine does", async () => {
+    const plan = await renderStack("talos", { program });
+    const g = plan.resources.find((r) => r.name === "g")!;
+    const child = plan.resources.find((r) => r.name === "g-child")!;
+    const c = plan.resources.find((r) => r.name === "c")!;
+    expect(child.parent).toBe(g.urn);
+    expect(child.urn).toBe("urn:pulumi:talos::homelab::homelab:test:Group$test:index:Thing::g-child");
+    expect(c.dependsOn).toContain(child.urn);
+  });
+
+  it("redacts secret inputs and outputs as [secret] but keeps them for assertions", async () => {
+    const plan = await renderStack("talos", { program });
+    const a = plan.resources.find((r) => r.name === "a")!;
+    expect(a.inputs).toEqual({ password: "[secret]", plain: "x" });
+    expect(a.values["password"]).toBe("hunter2");
+    expect(a.secretPaths).toEqual(["password"]);
+    expect(plan.outputs["secret"]).toBe("[secret]");
+    expect(plan.secretOutputs).toEqual(["secret"]);
+    expect(plan.outputValues["secret"]).toBe("s3cret");
+    const json = planToJson(plan);
+    expect(json).not.toContain("hunter2");
+    expect(json).not.toContain("s3cret");
+    expect(planToText(plan)).not.toContain("hunter2");
+  });
+
+  it("records protect, retainOnDelete and deleteBeforeReplace", async () => {
+    const plan = await renderStack("talos", { program });
+    const a = plan.resources.find((r) => r.name === "a")!;
+    const b = plan.resources.find((r) => r.name === "b")!;
+    expect([a.protect, a.retainOnDelete, a.deleteBeforeReplace]).toEqual([true, false, false]);
+    expect([b.protect, b.retainOnDelete, b.deleteBeforeReplace]).toEqual([false, true, true]);
+  });
+
+  it("reports an unmocked invoke as an error instead of inventing a result", async () => {
+    const capture = await captureStack("talos", {
+      program: async () => ({ x: pulumi.runtime.invokeOutput("nope:index:getNothing", {}) }),
+    });
+    expect(String(capture.error)).toContain("no mock for invoke nope:index:getNothing");
+  });
+});
+
+describe("JSON render (DESIGN §6)", () => {
+  it("has exactly the documented shape", async () => {
+    const doc = JSON.parse(planToJson(await renderStack("talos", { program })));
+    expect(Object.keys(doc)).toEqual(["stack", "resources", "invokes", "outputs"]);
+    expect(Object.keys(doc.resources[0])).toEqual(["urn", "type", "name", "parent", "provider", "dependsOn", "protect", "inputs"]);
+    expect(doc.stack).toBe("talos");
+  });
+
+  it("is byte-identical across two runs for every stack", async () => {
+    for (const stack of STACK_NAMES) {
+      const first = planToJson(await renderStack(stack));
+      const second = planToJson(await renderStack(stack));
+      expect(second, stack).toBe(first);
+    }
+  });
+});
