@@ -24,14 +24,17 @@ export const ipv4Cidr = z
     { error: (issue) => `expected an IPv4 CIDR like 10.10.0.0/24, got ${describe(issue.input)}` }
   );
 
-/** An IPv4 network: a CIDR whose host bits are zero. */
-export const ipv4Network = ipv4Cidr.refine(
-  (v) => {
-    const c = parseCidr(v);
-    return c !== undefined && c.address === c.network;
-  },
-  { error: (issue) => `expected a network address with host bits zero (like 10.10.0.0/24), got ${describe(issue.input)}` },
-);
+/** An IPv4 network: a CIDR whose host bits are zero. One message per problem. */
+export const ipv4Network = z.string().superRefine((v, ctx) => {
+  const c = parseCidr(v);
+  if (c === undefined)
+    ctx.addIssue({ code: "custom", message: `expected an IPv4 CIDR like 10.10.0.0/24, got ${describe(v)}` });
+  else if (c.address !== c.network)
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a network address with host bits zero (like 10.10.0.0/24), got ${describe(v)}`,
+    });
+});
 
 /** IPv4 or IPv6 CIDR, for firewall source lists. */
 export const anyCidr = z

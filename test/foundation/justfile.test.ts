@@ -42,7 +42,7 @@ describe("just core <stack> <action>", () => {
   });
 
   it("defaults SOPS_AGE_KEY_FILE to ~/.config/sops/age/keys.txt", () => {
-    const env = { ...process.env, HOME: "/home/someone" };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: "/home/someone" };
     delete env["SOPS_AGE_KEY_FILE"];
     const out = execFileSync(justBin, ["--evaluate", "SOPS_AGE_KEY_FILE"], { cwd: root, encoding: "utf8", env });
     expect(out.trim()).toBe("/home/someone/.config/sops/age/keys.txt");
