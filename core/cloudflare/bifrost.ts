@@ -20,19 +20,27 @@ export interface BifrostArgs {
 
 export function bifrostAddresses(name: string, args: BifrostArgs): BifrostAddresses {
   const ref = new pulumi.StackReference(name, { name: args.stack });
-  const address = (key: "ipv4" | "ipv6", valid: (v: string) => boolean, example: string) =>
-    // requireOutput fails the deployment when the output is missing, instead of
-    // publishing an empty record; the check catches a changed output shape
-    // (a CIDR instead of an address) before Cloudflare sees it.
-    ref.requireOutput(key).apply((value: unknown) => {
-      if (typeof value !== "string" || !valid(value))
-        throw new Error(
-          `stack ${args.stack} output "${key}" must be a single address like ${example}, got ${JSON.stringify(value)}`,
-        );
-      return value;
-    });
+  // requireOutput fails the deployment when the output is missing, instead of
+  // publishing an empty record; checkAddress catches a changed output shape
+  // (a CIDR instead of an address) before Cloudflare sees it.
+  const address = (key: AddressKey) => ref.requireOutput(key).apply((value: unknown) => checkAddress(args.stack, key, value));
   return {
-    ipv4: address("ipv4", isIPv4, "203.0.113.10"),
-    ...(args.ipv6 ? { ipv6: address("ipv6", isIPv6, "2001:db8::1") } : {}),
+    ipv4: address("ipv4"),
+    ...(args.ipv6 ? { ipv6: address("ipv6") } : {}),
   };
+}
+
+type AddressKey = "ipv4" | "ipv6";
+
+const ADDRESS_FORMS: Record<AddressKey, { valid: (v: string) => boolean; example: string }> = {
+  ipv4: { valid: isIPv4, example: "203.0.113.10" },
+  ipv6: { valid: isIPv6, example: "2001:db8::1" },
+};
+
+/** The output value when it is a single address of the right family; a clear error otherwise. */
+export function checkAddress(stack: string, key: AddressKey, value: unknown): string {
+  const form = ADDRESS_FORMS[key];
+  if (typeof value !== "string" || !form.valid(value))
+    throw new Error(`stack ${stack} output "${key}" must be a single address like ${form.example}, got ${JSON.stringify(value)}`);
+  return value;
 }

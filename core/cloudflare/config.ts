@@ -88,10 +88,10 @@ export function cloudflareRules(c: CloudflareConfig): ConfigIssue[] {
         message: `hostname ${record.hostname} is ${record.hostname.length} characters; DNS allows ${MAX_HOSTNAME_LENGTH}`,
       });
     if (/[\r\n]/.test(record.comment))
-      issues.push({ path: record.source, message: "must be one line: it becomes a DNS record comment, and Cloudflare rejects line breaks" });
+      issues.push({ path: record.commentSource, message: "must be one line: it becomes a DNS record comment, and Cloudflare rejects line breaks" });
     if (record.comment.length > c.dns.commentMaxLength)
       issues.push({
-        path: record.source,
+        path: record.commentSource,
         message: `the DNS record comment "${record.comment}" is ${record.comment.length} characters, over homelab:dns.commentMaxLength (${c.dns.commentMaxLength}); shorten it, or raise the limit to 500 on a paid Cloudflare plan`,
       });
   }
