@@ -27,7 +27,7 @@ export class CaaPolicy extends pulumi.ComponentResource {
           `${name}-${r.tag}`,
           {
             zoneId: args.zoneId,
-            name: r.hostname,
+            name: r.hostname, // the FQDN, as for the address records (see host-records.ts)
             type: "CAA",
             // flags 0: not critical, so a CA that does not know a tag ignores it.
             data: { flags: 0, tag: r.tag, value: r.value },

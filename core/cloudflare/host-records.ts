@@ -39,6 +39,9 @@ export class HostRecords extends pulumi.ComponentResource {
       `${name}-${type.toLowerCase()}`,
       {
         zoneId: args.zoneId,
+        // The full name, never a bare label or "@": provider v5 stores what the
+        // API returns (the FQDN), so a short name would drift after every
+        // refresh (cloudflare/terraform-provider-cloudflare#7289).
         name: args.hostname,
         type,
         content,
