@@ -1,0 +1,298 @@
+/**
+ * Config of the `authentik` stack (keys of Pulumi.authentik.yaml): where
+ * Authentik is, which of its built-in objects to look up or adopt, the GitHub
+ * login, the OIDC applications, groups, the service account and forward auth.
+ * Schema first, then the cross-field rules, then the secrets the config names.
+ */
+import { z } from "zod";
+import type { ConfigIssue } from "../config/errors";
+import { dnsLabel, duplicates, httpUrl } from "../config/primitives";
+import { isSecretName, secretRef, type SecretName } from "../secrets";
+import { redirectUriProblem } from "./redirect-uris";
+
+const describe = (value: unknown): string => JSON.stringify(value) ?? String(value);
+
+/**
+ * A duration as Authentik parses it (`timedelta` keyword arguments joined by
+ * `;`), like `minutes=10` or `hours=1;minutes=30`. Checked here because a bad
+ * value only fails at deploy time, after other objects were already changed.
+ */
+export const timedelta = z
+  .string()
+  .regex(/^(weeks|days|hours|minutes|seconds|milliseconds|microseconds)=\d+(\.\d+)?(;(weeks|days|hours|minutes|seconds|milliseconds|microseconds)=\d+(\.\d+)?)*$/, {
+    error: (issue) => `expected a duration like minutes=10 or hours=1;minutes=30 (units: weeks, days, hours, minutes, seconds), got ${describe(issue.input)}`,
+  });
+
+const uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+    error: (issue) => `expected a lower-case UUID like 3f2b6c1e-8a4d-4c2b-9e7f-1a2b3c4d5e6f (copy it from the Authentik admin UI or API), got ${describe(issue.input)}`,
+  });
+
+/** Authentik object names are free text; keep them printable and trimmed. */
+const objectName = z
+  .string()
+  .regex(/^\S(.{0,253}\S)?$/, { error: (issue) => `expected a non-empty name without leading or trailing spaces, got ${describe(issue.input)}` });
+
+/** Authentik slugs: lower-case letters, digits, '-' and '_'. */
+const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, { error: (issue) => `expected a slug (lower-case letters, digits, '-' and '_'), got ${describe(issue.input)}` });
+
+/** Slugs of the flows Authentik ships; rename only if you renamed them in Authentik. */
+export const flowsSchema = z
+  .object({
+    /** Log-in flow (holds the identification stage); providers use it for unauthenticated users. */
+    authentication: slug.default("default-authentication-flow"),
+    /**
+     * What a provider runs on logout. Providers take the provider-specific
+     * flow, not `default-invalidation-flow`, which is the brand's logout and
+     * would end the whole Authentik session instead of showing "logged out of <app>".
+     */
+    invalidation: slug.default("default-provider-invalidation-flow"),
+    /** Authorization without a consent screen (apps we run ourselves). */
+    implicitConsent: slug.default("default-provider-authorization-implicit-consent"),
+    /** Authorization that asks the user once per app. */
+    explicitConsent: slug.default("default-provider-authorization-explicit-consent"),
+    /** Log-in through a source (GitHub) for users that are already linked. */
+    sourceAuthentication: slug.default("default-source-authentication"),
+    /** First log-in through a source: creates the user. */
+    sourceEnrollment: slug.default("default-source-enrollment"),
+  })
+  .strict();
+
+export const FLOW_DEFAULTS = flowsSchema.parse({});
+export type FlowKey = keyof typeof FLOW_DEFAULTS;
+
+export const authentikSchema = z
+  .object({
+    /**
+     * API base URL the provider talks to. Default `https://<edge.auth>.<domain>`
+     * (the public hostname on bifrost). Issuer URLs always use the public host.
+     */
+    url: httpUrl.optional(),
+    flows: flowsSchema.default(FLOW_DEFAULTS),
+    /** Certificate-key pair that signs ID tokens, by name. */
+    signingKey: objectName.default("authentik Self-signed Certificate"),
+    /** Authentik's built-in admin group, by name. Groups may name it as their parent. */
+    adminGroup: objectName.default("authentik Admins"),
+    /**
+     * The identification stage of the log-in flow, adopted (imported) so the
+     * GitHub button can be bound to it. `id` is its UUID (Admin → Flows and
+     * Stages → Stages, or `GET /api/v3/stages/identification/?name=…`).
+     * `name` and `userFields` must match what the stage has today: they are
+     * the fields the import compares.
+     */
+    identificationStage: z
+      .object({
+        id: uuid,
+        name: objectName.default("default-authentication-identification"),
+        userFields: z.array(z.enum(["email", "username", "upn"])).default(["email", "username"]),
+      })
+      .strict(),
+    /**
+     * The outpost built into the Authentik server (it answers forward-auth at
+     * `http://<authentik server>:9000/outpost.goauthentik.io/auth/traefik`),
+     * adopted by its UUID so it can serve the forward-auth provider.
+     */
+    embeddedOutpost: z
+      .object({
+        id: uuid,
+        name: objectName.default("authentik Embedded Outpost"),
+      })
+      .strict(),
+  })
+  .strict();
+
+/**
+ * How a GitHub login is matched to an existing Authentik user. `identifier`
+ * (default) links by GitHub's immutable user id, recorded on first log-in, so
+ * nobody can take over an account. The `*_link` modes link to any existing user
+ * with the same e-mail or username: GitHub lets people put unverified
+ * addresses and any free username on their account, so whoever controls a
+ * matching GitHub account would log in as that user (an account takeover).
+ * The `*_deny` modes refuse such logins instead of linking.
+ */
+export const userMatchingModes = ["identifier", "email_deny", "username_deny", "email_link", "username_link"] as const;
+
+export const githubSourceSchema = z
+  .object({
+    /** Client id of the GitHub OAuth App (not a secret; its secret is GITHUB_OAUTH_CLIENT_SECRET). */
+    clientId: z.string().regex(/^[A-Za-z0-9._-]{8,64}$/, {
+      error: (issue) => `expected a GitHub OAuth App client id like Ov23li1a2b3c4d5e6f7g, got ${describe(issue.input)}`,
+    }),
+    /** Shown on the login button. */
+    name: objectName.default("GitHub"),
+    /** In the callback URL `https://<auth host>/source/oauth/callback/<slug>/`: changing it breaks the GitHub App. */
+    slug: slug.default("github"),
+    userMatchingMode: z.enum(userMatchingModes).default("identifier"),
+  })
+  .strict();
+
+/** Scopes an app may ask for on top of openid, email and profile. */
+export const EXTRA_SCOPES = ["groups", "offline_access"] as const;
+export type ExtraScope = (typeof EXTRA_SCOPES)[number];
+
+export const oidcAppSchema = z
+  .object({
+    /** Display name of the application (and its provider). */
+    name: objectName,
+    /** URL part: issuer `https://<auth host>/application/o/<slug>/`. Changing it replaces the application. */
+    slug,
+    /** The client id the app is configured with. */
+    clientId: z.string().regex(/^[A-Za-z0-9._~-]{1,255}$/, { error: (issue) => `expected a client id (letters, digits, '.', '_', '~', '-'), got ${describe(issue.input)}` }),
+    /** `confidential` apps authenticate with a secret (name it in clientSecret); `public` ones (CLIs, SPAs) use PKCE. */
+    clientType: z.enum(["public", "confidential"]),
+    /** Name of the secret in core/secrets.ts holding the client secret. Required for confidential clients. */
+    clientSecret: secretRef.optional(),
+    /** Exact URIs, or with `*` standing for part of one URL component (see redirect-uris.ts). */
+    redirectUris: z.array(z.string()).min(1, { error: "expected at least one redirect URI" }),
+    launchUrl: httpUrl.optional(),
+    description: z.string().max(200).optional(),
+    /** Extra scopes on top of openid, email and profile. */
+    scopes: z.array(z.enum(EXTRA_SCOPES)).default([]),
+    /** `implicit` skips the consent screen (apps we run); `explicit` asks once. */
+    consent: z.enum(["implicit", "explicit"]).default("implicit"),
+    accessCodeValidity: timedelta.default("minutes=1"),
+    accessTokenValidity: timedelta.default("minutes=10"),
+    refreshTokenValidity: timedelta.default("days=30"),
+  })
+  .strict();
+
+export type OidcAppConfig = z.output<typeof oidcAppSchema>;
+
+const groupName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}$/, { error: (issue) => `expected a group name (letters, digits, spaces, '.', '_', '-'), got ${describe(issue.input)}` });
+
+export const groupSchema = z
+  .object({
+    name: groupName,
+    /** Members are Authentik superusers. */
+    superuser: z.boolean().default(false),
+    /** Name of another configured group, or of homelab:authentik.adminGroup. Members inherit the parent's rights. */
+    parent: objectName.optional(),
+  })
+  .strict();
+
+export type GroupConfig = z.output<typeof groupSchema>;
+
+export const serviceAccountSchema = z
+  .object({
+    username: dnsLabel,
+    /** Display name. */
+    name: objectName,
+    /** Directory path the user is filed under. */
+    path: z.string().regex(/^[a-z0-9][a-z0-9_./-]*$/, { error: (issue) => `expected a path like homelab/service-accounts, got ${describe(issue.input)}` }).default("homelab/service-accounts"),
+    /** Names of groups from homelab:groups (or the admin group). */
+    groups: z.array(objectName).default([]),
+    /** Identifier of its app-password token (unique in Authentik). */
+    tokenIdentifier: slug,
+  })
+  .strict();
+
+export const forwardAuthSchema = z
+  .object({
+    name: objectName.default("Forward auth"),
+    slug: slug.default("forward-auth"),
+    /** How long a forward-auth session lasts before the user logs in again. */
+    accessTokenValidity: timedelta.default("hours=24"),
+    consent: z.enum(["implicit", "explicit"]).default("implicit"),
+  })
+  .strict();
+
+export const authentikShape = {
+  authentik: authentikSchema,
+  githubSource: githubSourceSchema,
+  oidcApps: z.array(oidcAppSchema).default([]),
+  groups: z.array(groupSchema).default([]),
+  serviceAccount: serviceAccountSchema,
+  forwardAuth: forwardAuthSchema.default(forwardAuthSchema.parse({})),
+} as const;
+
+/** The parts of the stack config the rules read (the full config satisfies it). */
+export interface AuthentikConfigView {
+  readonly authentik: z.output<typeof authentikSchema>;
+  readonly oidcApps: readonly OidcAppConfig[];
+  readonly groups: readonly GroupConfig[];
+  readonly serviceAccount: z.output<typeof serviceAccountSchema>;
+  readonly forwardAuth: z.output<typeof forwardAuthSchema>;
+}
+
+/** A Pulumi logical-name part from a display name: `Grafana Editors` → `grafana-editors`. */
+export function logicalName(displayName: string): string {
+  return displayName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+/** Cross-field rules: secrets for confidential clients, unique names, group references. */
+export function validateAuthentik(c: AuthentikConfigView): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  c.oidcApps.forEach((app, i) => {
+    if (app.clientType === "confidential" && app.clientSecret === undefined)
+      issues.push({
+        path: ["oidcApps", i, "clientSecret"],
+        message: `confidential client "${app.slug}" needs clientSecret: the name of a secret in core/secrets.ts (like GRAFANA_OIDC_CLIENT_SECRET), or set clientType: public`,
+      });
+    if (app.clientType === "public" && app.clientSecret !== undefined)
+      issues.push({ path: ["oidcApps", i, "clientSecret"], message: `public client "${app.slug}" has no secret; remove clientSecret or set clientType: confidential` });
+    app.redirectUris.forEach((uri, u) => {
+      const problem = redirectUriProblem(uri);
+      if (problem) issues.push({ path: ["oidcApps", i, "redirectUris", u], message: problem });
+    });
+  });
+  issues.push(...duplicates(c.oidcApps, (a) => a.slug, "slug", ["oidcApps"], "application slug"));
+  issues.push(...duplicates(c.oidcApps, (a) => a.clientId, "clientId", ["oidcApps"], "client id"));
+  issues.push(...duplicates(c.oidcApps, (a) => a.name, "name", ["oidcApps"], "application name"));
+  c.oidcApps.forEach((a, i) => {
+    if (a.slug === c.forwardAuth.slug)
+      issues.push({ path: ["oidcApps", i, "slug"], message: `"${a.slug}" is already the forward-auth application (homelab:forwardAuth.slug)` });
+    if (a.name === c.forwardAuth.name)
+      issues.push({ path: ["oidcApps", i, "name"], message: `"${a.name}" is already the forward-auth provider name (homelab:forwardAuth.name)` });
+  });
+
+  issues.push(...duplicates(c.groups, (g) => g.name, "name", ["groups"], "group name"));
+  // Logical names come from group names; two names that differ only in case or punctuation would collide.
+  issues.push(
+    ...duplicates(c.groups, (g) => (c.groups.some((o) => o.name === g.name && o !== g) ? undefined : logicalName(g.name)), "name", ["groups"], "group name (ignoring case and punctuation)"),
+  );
+  const known = new Set([...c.groups.map((g) => g.name), c.authentik.adminGroup]);
+  c.groups.forEach((g, i) => {
+    if (g.name === c.authentik.adminGroup)
+      issues.push({ path: ["groups", i, "name"], message: `"${g.name}" is Authentik's built-in admin group (homelab:authentik.adminGroup); name it as a parent instead` });
+    if (g.parent === undefined) return;
+    if (g.parent === g.name) issues.push({ path: ["groups", i, "parent"], message: "a group cannot be its own parent" });
+    else if (!known.has(g.parent))
+      issues.push({ path: ["groups", i, "parent"], message: `unknown group "${g.parent}": expected one of homelab:groups[*].name or "${c.authentik.adminGroup}"` });
+  });
+  const cycle = parentCycle(c.groups);
+  if (cycle) issues.push({ path: ["groups"], message: `groups form a parent cycle: ${cycle.join(" → ")}` });
+  c.serviceAccount.groups.forEach((name, i) => {
+    if (!known.has(name))
+      issues.push({ path: ["serviceAccount", "groups", i], message: `unknown group "${name}": expected one of homelab:groups[*].name or "${c.authentik.adminGroup}"` });
+  });
+  return issues;
+}
+
+/** The first cycle in the parent relation, as names, or undefined. */
+function parentCycle(groups: readonly GroupConfig[]): string[] | undefined {
+  const parentOf = new Map(groups.map((g) => [g.name, g.parent]));
+  for (const start of parentOf.keys()) {
+    const path: string[] = [];
+    let at: string | undefined = start;
+    while (at !== undefined && parentOf.has(at)) {
+      const seenAt = path.indexOf(at);
+      if (seenAt >= 0) return seenAt === 0 && path.length > 1 ? [...path, at] : undefined;
+      path.push(at);
+      at = parentOf.get(at);
+    }
+  }
+  return undefined;
+}
+
+/** Client secrets that confidential apps name: required once the config names them. */
+export function requiredAuthentikSecrets(c: Pick<AuthentikConfigView, "oidcApps">): SecretName[] {
+  return [...new Set(c.oidcApps.flatMap((a) => (a.clientSecret !== undefined && isSecretName(a.clientSecret) ? [a.clientSecret] : [])))].sort();
+}
