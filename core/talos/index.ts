@@ -1,11 +1,58 @@
 /**
- * The `talos` stack (DESIGN §4). Placeholder until its issue lands: config is
- * validated (project-level keys) and the stack registers no resources yet.
+ * The `talos` stack (DESIGN §4.1): Proxmox VMs running Talos, bootstrapped
+ * into a Kubernetes cluster with Cilium as CNI and Argo CD syncing the
+ * manifests branch. This file is the table of contents; each concern lives in
+ * its own module next to it.
  */
+import * as k8s from "@pulumi/kubernetes";
+import { lanPrefix } from "../config/project";
 import { defineStack } from "../stack";
+import { ArgoCd } from "./argocd";
+import { Cilium } from "./cilium";
+import { TalosCluster } from "./cluster";
+import { proxmoxSecrets, talosStackShape, validateTalosStack } from "./config";
+import { planPlacement } from "./placement";
+import { proxmoxProvider } from "./proxmox-provider";
 
 export default defineStack({
   name: "talos",
-  shape: {},
-  run: () => ({}),
+  shape: talosStackShape,
+  rules: validateTalosStack,
+  requiredSecrets: (c) => proxmoxSecrets(c.proxmox),
+  run: (c, secrets) => {
+    const hosts = c.proxmox.hosts.map((h) => h.name);
+    const placement = planPlacement(c.nodes, hosts);
+    const proxmox = proxmoxProvider("proxmox", c.proxmox, secrets);
+
+    const cluster = new TalosCluster(c.talos.clusterName, {
+      talos: c.talos,
+      nodes: c.nodes,
+      placement,
+      imageDatastores: new Map(c.proxmox.hosts.map((h) => [h.name, h.imageDatastore])),
+      network: { ...c.network, prefix: lanPrefix(c) },
+      cpuType: c.proxmox.cpuType,
+      proxmox,
+    });
+
+    // Everything in the cluster goes through this provider, built from the
+    // kubeconfig output (no file on disk), so it also waits for the health check.
+    const kubernetes = new k8s.Provider("kubernetes", { kubeconfig: cluster.kubeconfig }, { dependsOn: [cluster.kubeconfigResource] });
+    const cilium = new Cilium(
+      "cilium",
+      { config: c.cilium, provider: kubernetes, apiHost: c.network.vip, apiPort: 6443, nodeCount: c.nodes.length },
+      { dependsOn: [cluster.kubeconfigResource] },
+    );
+    // Argo CD's pods need the CNI to start.
+    new ArgoCd("argocd", { config: c.argocd, provider: kubernetes }, { dependsOn: [cilium] });
+
+    return {
+      kubeconfig: cluster.kubeconfig,
+      talosconfig: cluster.talosconfig,
+      apiEndpoint: cluster.apiEndpoint,
+      nodes: Object.fromEntries(c.nodes.map((n) => [n.name, n.ip])),
+      schematicIds: cluster.schematicIds(),
+      talosVersion: c.talos.version,
+      kubernetesVersion: c.talos.kubernetesVersion,
+    };
+  },
 });

@@ -1,0 +1,74 @@
+/**
+ * Cilium as the cluster's CNI (Helm), with the settings Talos documents for
+ * it: kube-proxy replacement (Talos runs no kube-proxy here), cgroup v2 at the
+ * host's mount instead of Cilium mounting its own, and explicit capability
+ * lists because Talos does not grant SYS_MODULE.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { CiliumConfig } from "./config";
+import { deepMerge, type Values } from "./values";
+
+export interface CiliumValuesArgs {
+  /** Where Cilium reaches the API server without kube-proxy: the control-plane VIP. */
+  readonly apiHost: string;
+  readonly apiPort: number;
+  /** Nodes in the cluster: the operator runs two replicas (on different nodes) when it can. */
+  readonly nodeCount: number;
+}
+
+/** The values this stack sets; config overrides are merged over them. */
+export function ciliumValues(a: CiliumValuesArgs): Values {
+  return {
+    ipam: { mode: "kubernetes" },
+    kubeProxyReplacement: true,
+    k8sServiceHost: a.apiHost,
+    k8sServicePort: a.apiPort,
+    securityContext: {
+      capabilities: {
+        ciliumAgent: ["CHOWN", "KILL", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "SYS_ADMIN", "SYS_RESOURCE", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"],
+        cleanCiliumState: ["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"],
+      },
+    },
+    cgroup: { autoMount: { enabled: false }, hostRoot: "/sys/fs/cgroup" },
+    // LoadBalancer IPs on the LAN (the platform stack's pool and policy) are answered by ARP.
+    l2announcements: { enabled: true },
+    externalIPs: { enabled: true },
+    // L2 announcements hold one lease per service; the default client rate limit starves them.
+    k8sClientRateLimit: { qps: 50, burst: 100 },
+    // The Gateway API CRDs come from the platform stack; the operator picks them up on its next start.
+    gatewayAPI: { enabled: true, enableAlpn: true, enableAppProtocol: true },
+    hubble: { enabled: true, relay: { enabled: true }, ui: { enabled: true } },
+    operator: { replicas: Math.min(2, a.nodeCount) },
+  };
+}
+
+export interface CiliumArgs extends CiliumValuesArgs {
+  readonly config: CiliumConfig;
+  readonly provider: k8s.Provider;
+}
+
+export class Cilium extends pulumi.ComponentResource {
+  readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: CiliumArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homelab:talos:Cilium", name, {}, opts);
+    this.release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        name: "cilium",
+        chart: "cilium",
+        version: args.config.chartVersion,
+        repositoryOpts: { repo: "https://helm.cilium.io/" },
+        namespace: "kube-system",
+        values: deepMerge(ciliumValues(args), args.config.values),
+        // Nodes become Ready only once the agents run; wait for them.
+        timeout: 900,
+        maxHistory: 5,
+      },
+      // The component's dependencies hold for the release itself (Pulumi does not pass them to children).
+      { parent: this, provider: args.provider, dependsOn: opts?.dependsOn },
+    );
+    this.registerOutputs({ status: this.release.status });
+  }
+}

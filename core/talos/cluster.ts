@@ -1,0 +1,227 @@
+/**
+ * The Talos cluster: images, machine secrets, one machine config per class,
+ * the nodes, bootstrap, a health wait and the kubeconfig/talosconfig. The
+ * order is the one Talos needs: every VM before its config apply, every
+ * control-plane apply before the one bootstrap, health after bootstrap,
+ * kubeconfig after health.
+ */
+import type * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as pulumi from "@pulumi/pulumi";
+import * as talos from "@pulumiverse/talos";
+import type { NodeConfig } from "../config/project";
+import type { TalosConfig } from "./config";
+import { TalosImage, type ImageKind } from "./image";
+import {
+  clusterEndpoint,
+  clusterPatch,
+  controlPlanePatch,
+  gpuPatch,
+  installPatch,
+  nodeLabelsPatch,
+  nodeNetworkDocuments,
+  toPatch,
+  vipDocument,
+  workerPatch,
+} from "./machine-config";
+import { machineClassOf, TalosNode, type MachineClass } from "./node";
+
+export interface TalosClusterArgs {
+  readonly talos: TalosConfig;
+  readonly nodes: readonly NodeConfig[];
+  /** Node name → Proxmox host (from planPlacement). */
+  readonly placement: ReadonlyMap<string, string>;
+  /** Proxmox host → image datastore. */
+  readonly imageDatastores: ReadonlyMap<string, string>;
+  readonly network: { readonly subnet: string; readonly prefix: number; readonly gateway: string; readonly nameservers: readonly string[]; readonly vip: string };
+  readonly cpuType: string;
+  readonly proxmox: proxmoxve.Provider;
+}
+
+const IMAGE_OF: Record<MachineClass, ImageKind> = { controlplane: "base", worker: "base", gpu: "gpu" };
+
+export class TalosCluster extends pulumi.ComponentResource {
+  readonly apiEndpoint: string;
+  readonly nodes: readonly TalosNode[];
+  readonly images: ReadonlyMap<ImageKind, TalosImage>;
+  readonly secrets: talos.machine.Secrets;
+  readonly bootstrap: talos.machine.Bootstrap;
+  readonly kubeconfigResource: talos.cluster.Kubeconfig;
+  /** Admin kubeconfig (secret). */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** talosctl config (secret). */
+  readonly talosconfig: pulumi.Output<string>;
+
+  constructor(name: string, args: TalosClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homelab:talos:Cluster", name, {}, opts);
+    const t = args.talos;
+    const parent = { parent: this };
+    this.apiEndpoint = clusterEndpoint(args.network.vip);
+
+    const talosProvider = new talos.Provider(`${name}-talos`, {}, parent);
+    const classOf = new Map(args.nodes.map((n) => [n.name, machineClassOf(n)]));
+
+    // Images: only the kinds some node uses, downloaded only to hosts that run such a node.
+    const images = new Map<ImageKind, TalosImage>();
+    for (const kind of ["base", "gpu"] as const) {
+      const hosts = new Map<string, string>();
+      for (const node of args.nodes)
+        if (IMAGE_OF[classOf.get(node.name)!] === kind) {
+          const host = args.placement.get(node.name)!;
+          hosts.set(host, args.imageDatastores.get(host)!);
+        }
+      if (hosts.size === 0) continue;
+      const extensions = kind === "base" ? t.extensions.base : [...t.extensions.base, ...t.extensions.gpu];
+      images.set(
+        kind,
+        new TalosImage(
+          `${name}-image-${kind}`,
+          { kind, talosVersion: t.version, extensions, hosts, proxmox: args.proxmox, talosProvider },
+          parent,
+        ),
+      );
+    }
+    this.images = images;
+
+    // Generated once; losing them means a new cluster PKI, so Pulumi refuses to delete them.
+    this.secrets = new talos.machine.Secrets(
+      `${name}-secrets`,
+      {},
+      {
+        parent: this,
+        provider: talosProvider,
+        protect: true,
+        additionalSecretOutputs: ["machineSecrets", "clientConfiguration"],
+        // The version contract is fixed at creation; a later Talos upgrade must not replace the PKI.
+        ignoreChanges: ["talosVersion"],
+      },
+    );
+    const clientConfiguration = this.secrets.clientConfiguration;
+
+    // One generated config per class; per-node settings go in as patches on apply.
+    const common = toPatch(clusterPatch({ clusterName: t.clusterName, vip: args.network.vip, subnet: args.network.subnet }));
+    const classPatches: Record<MachineClass, string[]> = {
+      controlplane: [toPatch(controlPlanePatch(args.network.subnet)), toPatch(vipDocument(args.network.vip))],
+      worker: [toPatch(workerPatch(t.workers))],
+      gpu: [toPatch(workerPatch(t.workers)), toPatch(gpuPatch(t.gpu))],
+    };
+    const machineConfigs = new Map<MachineClass, pulumi.Output<string>>();
+    for (const machineClass of ["controlplane", "worker", "gpu"] as const) {
+      if (![...classOf.values()].includes(machineClass)) continue;
+      const image = images.get(IMAGE_OF[machineClass])!;
+      const result = talos.machine.getConfigurationOutput(
+        {
+          clusterName: t.clusterName,
+          clusterEndpoint: this.apiEndpoint,
+          machineSecrets: this.secrets.machineSecrets,
+          machineType: machineClass === "controlplane" ? "controlplane" : "worker",
+          talosVersion: t.version,
+          kubernetesVersion: t.kubernetesVersion,
+          configPatches: [
+            common,
+            image.installerImage.apply((installer) => toPatch(installPatch(t.installDisk, installer))),
+            ...classPatches[machineClass],
+          ],
+          docs: false,
+          examples: false,
+        },
+        { parent: this, provider: talosProvider },
+      );
+      machineConfigs.set(machineClass, pulumi.secret(result.machineConfiguration));
+    }
+
+    this.nodes = args.nodes.map((node) => {
+      const machineClass = classOf.get(node.name)!;
+      const host = args.placement.get(node.name)!;
+      const image = images.get(IMAGE_OF[machineClass])!;
+      const labels = nodeLabelsPatch(node.labels);
+      return new TalosNode(
+        node.name,
+        {
+          node,
+          host,
+          machineClass,
+          imageFileId: image.files.get(host)!.id,
+          installerImage: image.installerImage,
+          machineConfiguration: machineConfigs.get(machineClass)!,
+          clientConfiguration,
+          configPatches: [
+            ...nodeNetworkDocuments({ node, prefix: args.network.prefix, gateway: args.network.gateway, nameservers: args.network.nameservers }).map(toPatch),
+            ...(labels ? [toPatch(labels)] : []),
+          ],
+          prefix: args.network.prefix,
+          gateway: args.network.gateway,
+          nameservers: args.network.nameservers,
+          cpuType: args.cpuType,
+          clusterName: t.clusterName,
+          proxmox: args.proxmox,
+          talosProvider,
+        },
+        parent,
+      );
+    });
+
+    const controlPlanes = this.nodes.filter((n) => n.role === "controlplane");
+    const workers = this.nodes.filter((n) => n.role === "worker");
+    // The first control plane in config order starts etcd; the others join it.
+    const first = controlPlanes[0]!;
+    this.bootstrap = new talos.machine.Bootstrap(
+      `${name}-bootstrap`,
+      { node: first.ip, endpoint: first.ip, clientConfiguration, timeouts: { create: "15m" } },
+      {
+        parent: this,
+        provider: talosProvider,
+        // Every control plane must hold its config before etcd starts, or it cannot join.
+        dependsOn: controlPlanes.map((n) => n.configApply),
+        // Bootstrap happens once in a cluster's life; reordering nodes must not repeat it.
+        ignoreChanges: ["node", "endpoint"],
+      },
+    );
+
+    const health = talos.cluster.getHealthOutput(
+      {
+        clientConfiguration,
+        controlPlaneNodes: controlPlanes.map((n) => n.ip),
+        workerNodes: workers.map((n) => n.ip),
+        endpoints: controlPlanes.map((n) => n.ip),
+        // Nodes stay NotReady until Cilium (installed after this) provides the CNI,
+        // so only Talos-level health (etcd, apid, kubelet, API server) is waited for.
+        skipKubernetesChecks: true,
+        timeouts: { read: "20m" },
+      },
+      { parent: this, provider: talosProvider, dependsOn: [this.bootstrap, ...this.nodes.map((n) => n.configApply)] },
+    );
+
+    this.kubeconfigResource = new talos.cluster.Kubeconfig(
+      `${name}-kubeconfig`,
+      {
+        clientConfiguration,
+        // Taking the node address through the health result orders the kubeconfig
+        // after the health wait (a resource cannot `dependsOn` an invoke).
+        node: health.apply(() => first.ip),
+        endpoint: first.ip,
+      },
+      { parent: this, provider: talosProvider, dependsOn: [this.bootstrap] },
+    );
+    this.kubeconfig = pulumi.secret(this.kubeconfigResource.kubeconfigRaw);
+
+    this.talosconfig = pulumi.secret(
+      talos.client.getConfigurationOutput(
+        {
+          clusterName: t.clusterName,
+          clientConfiguration,
+          // Talos API on the control-plane addresses, never the VIP: the VIP needs etcd to be up.
+          endpoints: controlPlanes.map((n) => n.ip),
+          nodes: controlPlanes.map((n) => n.ip),
+        },
+        { parent: this, provider: talosProvider },
+      ).talosConfig,
+    );
+
+    this.registerOutputs({ apiEndpoint: this.apiEndpoint, kubeconfig: this.kubeconfig, talosconfig: this.talosconfig });
+  }
+
+  /** Image kind → schematic id. */
+  schematicIds(): Record<string, pulumi.Output<string>> {
+    return Object.fromEntries([...this.images].map(([kind, image]) => [kind, image.schematicId]));
+  }
+}
