@@ -70,8 +70,8 @@ export const SECRETS = {
   },
   NETBIRD_SETUP_KEY: {
     stacks: ["hetzner"],
-    required: true,
-    obtain: "NetBird dashboard → Setup Keys → Create (reusable, for the bifrost routing peer).",
+    required: false,
+    obtain: "NetBird dashboard (https://<edge.netbird>.<domain>) → Setup Keys → Create (reusable, for the bifrost routing peer). Needed when homelab:netbird.agent is true; NetBird must run first, so deploy once with agent: false.",
   },
   AUTHENTIK_TOKEN: {
     stacks: ["authentik"],

@@ -1,11 +1,63 @@
 /**
- * The `hetzner` stack (DESIGN §4). Placeholder until its issue lands: config is
- * validated (project-level keys) and the stack registers no resources yet.
+ * The `hetzner` stack (DESIGN §4.3): bifrost, the public edge VPS, and the
+ * Traefik + NetBird + Authentik + Gatus bundle it runs.
+ *
+ *   config.ts          keys of Pulumi.hetzner.yaml and their cross-field rules
+ *   firewall-rules.ts  inbound rules as data
+ *   cloud-init.ts      OS preparation (user data)
+ *   edge-server.ts     SSH key, primary IPs, firewall, server
+ *   bundle/            compose, Traefik, NetBird, Gatus configs and bootstrap.sh
+ *   bundle-delivery.ts copy over SSH, secret env files, bootstrap run
  */
+import * as hcloud from "@pulumi/hcloud";
 import { defineStack } from "../stack";
+import { renderBundle, servedHostnames } from "./bundle";
+import { BifrostBundle } from "./bundle-delivery";
+import { hetznerShape, validateHetzner } from "./config";
+import { EdgeServer } from "./edge-server";
+import { planFirewallRules } from "./firewall-rules";
 
 export default defineStack({
   name: "hetzner",
-  shape: {},
-  run: () => ({}),
+  shape: hetznerShape,
+  rules: validateHetzner,
+  requiredSecrets: (c) => (c.netbird.agent ? ["NETBIRD_SETUP_KEY"] : []),
+  run: (config, secrets) => {
+    const provider = new hcloud.Provider("hcloud", { token: secrets.require("HCLOUD_TOKEN") });
+
+    const edge = new EdgeServer(config.hcloud.name, {
+      name: config.hcloud.name,
+      location: config.hcloud.location,
+      serverType: config.hcloud.serverType,
+      image: config.hcloud.image,
+      labels: config.hcloud.labels,
+      publicKey: config.ssh.publicKey,
+      existingKeyName: config.ssh.existingKeyName,
+      adminUser: config.ssh.user,
+      docker: config.bifrost.docker,
+      extraPackages: config.bifrost.packages,
+      firewallRules: planFirewallRules(config),
+      provider,
+    });
+
+    const bundle = renderBundle(config);
+    new BifrostBundle(`${config.hcloud.name}-bundle`, {
+      host: edge.ipv4,
+      user: config.ssh.user,
+      privateKey: secrets.require("BIFROST_SSH_PRIVATE_KEY"),
+      dir: config.bifrost.dir,
+      files: bundle.files,
+      bundleHash: bundle.hash,
+      secretFiles: bundle.secretFiles,
+      secret: (name) => secrets.require(name),
+      serverId: edge.serverId,
+    }, { dependsOn: [edge] });
+
+    return {
+      ipv4: edge.ipv4,
+      ipv6: edge.ipv6,
+      serverId: edge.serverId,
+      hostnames: servedHostnames(config),
+    };
+  },
 });

@@ -1,0 +1,63 @@
+/**
+ * What the bundle renderers share: the hostnames bifrost serves, derived once
+ * from project config, and the names of the compose services, so the compose
+ * file, Traefik, Gatus and bootstrap order cannot drift apart.
+ */
+import type { PublicService } from "../../config/project";
+import type { HetznerConfig } from "../config";
+
+export type BundleConfig = Pick<
+  HetznerConfig,
+  "domain" | "edge" | "publicServices" | "network" | "netbird" | "bifrost" | "hcloud"
+>;
+
+/** Compose service names (also their DNS names on the bundle network). */
+export const SERVICE = {
+  traefik: "traefik",
+  postgres: "postgres",
+  authentikServer: "authentik-server",
+  authentikWorker: "authentik-worker",
+  netbirdServer: "netbird-server",
+  netbirdDashboard: "netbird-dashboard",
+  netbirdAgent: "netbird-agent",
+  gatus: "gatus",
+} as const;
+
+export interface EdgeHosts {
+  readonly auth: string;
+  readonly netbird: string;
+  readonly uptime: string;
+}
+
+export interface PublicRoute {
+  readonly name: string;
+  readonly description: string;
+  readonly host: string;
+  /** Where Traefik forwards: the LAN Gateway over NetBird unless the service names its own upstream. */
+  readonly upstream: string;
+  /** TLS server name Traefik presents upstream (and verifies), so the Gateway picks the right listener. */
+  readonly serverName: string;
+  readonly forwardAuth: boolean;
+}
+
+export function edgeHosts(c: Pick<BundleConfig, "domain" | "edge">): EdgeHosts {
+  return { auth: `${c.edge.auth}.${c.domain}`, netbird: `${c.edge.netbird}.${c.domain}`, uptime: `${c.edge.uptime}.${c.domain}` };
+}
+
+export function publicRoutes(c: Pick<BundleConfig, "domain" | "publicServices" | "network">): PublicRoute[] {
+  return c.publicServices.map((s: PublicService) => {
+    const host = `${s.name}.${c.domain}`;
+    const upstream = s.upstream ?? `https://${c.network.ingressIp}`;
+    const upstreamHost = new URL(upstream).hostname;
+    // An IP literal cannot be verified against the Gateway's wildcard
+    // certificate, so the public hostname is the name Traefik asks for.
+    const serverName = /^[\d.]+$|^\[/.test(upstreamHost) ? host : upstreamHost;
+    return { name: s.name, description: s.description, host, upstream, serverName, forwardAuth: s.forwardAuth };
+  });
+}
+
+/** Every hostname bifrost answers for, edge first, then public services in config order. */
+export function servedHostnames(c: Pick<BundleConfig, "domain" | "edge" | "publicServices" | "network">): string[] {
+  const e = edgeHosts(c);
+  return [e.auth, e.netbird, e.uptime, ...publicRoutes(c).map((r) => r.host)];
+}

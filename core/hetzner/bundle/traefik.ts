@@ -1,0 +1,168 @@
+/**
+ * Traefik's static config (entrypoints, ACME via Cloudflare DNS-01) and its
+ * dynamic config (routers for the edge services and one router per public
+ * service). The Cloudflare token is read by Traefik from CF_DNS_API_TOKEN in
+ * its env file; nothing here is secret.
+ */
+import { edgeHosts, publicRoutes, SERVICE, type BundleConfig } from "./model";
+
+const LETSENCRYPT_STAGING = "https://acme-staging-v02.api.letsencrypt.org/directory";
+
+export const RESOLVER = "letsencrypt";
+export const AUTH_MIDDLEWARE = "authentik";
+export const HEADERS_MIDDLEWARE = "security-headers";
+
+export function buildTraefikStatic(c: Pick<BundleConfig, "domain" | "bifrost">) {
+  return {
+    global: { checkNewVersion: false, sendAnonymousUsage: false },
+    log: { level: "INFO" },
+    accessLog: {},
+    // For the container healthcheck (`traefik healthcheck --ping`).
+    ping: {},
+    api: { dashboard: false },
+    entryPoints: {
+      web: {
+        address: ":80",
+        http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } },
+      },
+      websecure: {
+        address: ":443",
+        // One wildcard certificate for everything: a single ACME order, and
+        // no per-service names in certificate transparency logs.
+        http: { tls: { certResolver: RESOLVER, domains: [{ main: c.domain, sans: [`*.${c.domain}`] }] } },
+        // NetBird's management and signal gRPC streams stay open for hours;
+        // Traefik's default 60 s read timeout would cut every peer off.
+        transport: { respondingTimeouts: { readTimeout: "0s", writeTimeout: "0s", idleTimeout: "300s" } },
+      },
+    },
+    providers: { file: { directory: "/etc/traefik/dynamic", watch: true } },
+    certificatesResolvers: {
+      [RESOLVER]: {
+        acme: {
+          email: c.bifrost.acmeEmail,
+          storage: "/letsencrypt/acme.json",
+          ...(c.bifrost.acmeStaging ? { caServer: LETSENCRYPT_STAGING } : {}),
+          // DNS-01 works before DNS points here and allows the wildcard.
+          dnsChallenge: { provider: "cloudflare", resolvers: ["1.1.1.1:53", "1.0.0.1:53"] },
+        },
+      },
+    },
+  };
+}
+
+interface Router {
+  rule: string;
+  entryPoints: string[];
+  service: string;
+  middlewares: string[];
+  priority?: number;
+}
+
+interface LoadBalancer {
+  servers: Array<{ url: string }>;
+  passHostHeader?: boolean;
+  serversTransport?: string;
+}
+
+const host = (h: string) => `Host(\`${h}\`)`;
+const prefixes = (paths: readonly string[]) => `(${paths.map((p) => `PathPrefix(\`${p}\`)`).join(" || ")})`;
+
+/** Router name of a public service. */
+export function serviceRouterName(name: string): string {
+  return `svc-${name}`;
+}
+
+export function buildTraefikDynamic(c: BundleConfig) {
+  const hosts = edgeHosts(c);
+  const routes = publicRoutes(c);
+  const routers: Record<string, Router> = {};
+  const services: Record<string, { loadBalancer: LoadBalancer }> = {};
+  const serversTransports: Record<string, Record<string, unknown>> = {
+    // gRPC streams and the relay WebSocket must not hit forwarding timeouts.
+    "netbird-streams": { forwardingTimeouts: { responseHeaderTimeout: "0s", idleConnTimeout: "0s" } },
+  };
+  const web = ["websecure"];
+  const lb = (url: string, extra: Partial<LoadBalancer> = {}) => ({ loadBalancer: { servers: [{ url }], ...extra } });
+
+  routers["auth"] = { rule: host(hosts.auth), entryPoints: web, service: "authentik", middlewares: [HEADERS_MIDDLEWARE] };
+  routers["netbird-grpc"] = {
+    rule: `${host(hosts.netbird)} && ${prefixes(["/signalexchange.SignalExchange/", "/management.ManagementService/"])}`,
+    entryPoints: web,
+    service: "netbird-server-h2c",
+    middlewares: [],
+    priority: 300,
+  };
+  routers["netbird-backend"] = {
+    rule: `${host(hosts.netbird)} && ${prefixes(["/relay", "/ws-proxy/", "/api", "/oauth2"])}`,
+    entryPoints: web,
+    service: "netbird-server",
+    middlewares: [],
+    priority: 200,
+  };
+  routers["netbird-dashboard"] = { rule: host(hosts.netbird), entryPoints: web, service: "netbird-dashboard", middlewares: [HEADERS_MIDDLEWARE], priority: 100 };
+  routers["uptime"] = { rule: host(hosts.uptime), entryPoints: web, service: "gatus", middlewares: [HEADERS_MIDDLEWARE] };
+
+  services["authentik"] = lb(`http://${SERVICE.authentikServer}:9000`);
+  services["netbird-server"] = lb(`http://${SERVICE.netbirdServer}:80`, { serversTransport: "netbird-streams" });
+  services["netbird-server-h2c"] = lb(`h2c://${SERVICE.netbirdServer}:80`, { serversTransport: "netbird-streams" });
+  services["netbird-dashboard"] = lb(`http://${SERVICE.netbirdDashboard}:80`);
+  services["gatus"] = lb(`http://${SERVICE.gatus}:8080`);
+
+  for (const r of routes) {
+    const name = serviceRouterName(r.name);
+    routers[name] = {
+      rule: host(r.host),
+      entryPoints: web,
+      service: name,
+      middlewares: r.forwardAuth ? [AUTH_MIDDLEWARE, HEADERS_MIDDLEWARE] : [HEADERS_MIDDLEWARE],
+    };
+    // Host is passed through unchanged: the LAN Gateway routes by it.
+    services[name] = lb(r.upstream, { passHostHeader: true, serversTransport: name });
+    serversTransports[name] = { serverName: r.serverName };
+  }
+  const protectedHosts = routes.filter((r) => r.forwardAuth).map((r) => host(r.host));
+  if (protectedHosts.length > 0)
+    // The outpost's own endpoints (sign-in callback, sign-out) live under
+    // each protected host and must reach Authentik without ForwardAuth.
+    routers["authentik-outpost"] = {
+      rule: `(${protectedHosts.join(" || ")}) && PathPrefix(\`/outpost.goauthentik.io/\`)`,
+      entryPoints: web,
+      service: "authentik",
+      middlewares: [],
+      priority: 1000,
+    };
+
+  return {
+    http: {
+      middlewares: {
+        [AUTH_MIDDLEWARE]: {
+          forwardAuth: {
+            // The embedded outpost of authentik-server answers ForwardAuth.
+            address: `http://${SERVICE.authentikServer}:9000/outpost.goauthentik.io/auth/traefik`,
+            trustForwardHeader: true,
+            authResponseHeaders: [
+              "X-authentik-username",
+              "X-authentik-groups",
+              "X-authentik-entitlements",
+              "X-authentik-email",
+              "X-authentik-name",
+              "X-authentik-uid",
+              "X-authentik-jwt",
+              "X-authentik-meta-jwks",
+              "X-authentik-meta-outpost",
+              "X-authentik-meta-provider",
+              "X-authentik-meta-app",
+              "X-authentik-meta-version",
+            ],
+          },
+        },
+        [HEADERS_MIDDLEWARE]: {
+          headers: { stsSeconds: 31536000, contentTypeNosniff: true, referrerPolicy: "strict-origin-when-cross-origin" },
+        },
+      },
+      routers,
+      services,
+      serversTransports,
+    },
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * Config of the `hetzner` stack: the keys of Pulumi.hetzner.yaml (on top of
+ * the project-level ones) and the cross-field rules that run before any
+ * resource exists. Everything below core/hetzner receives these typed values.
+ */
+import { z } from "zod";
+import type { ConfigIssue, ConfigPath } from "../config/errors";
+import { anyCidr, dnsLabel, ipv4Network, pinnedImage, port } from "../config/primitives";
+import type { StackConfig } from "../stack";
+
+/** A Linux user name that is not root: the admin account Pulumi logs in as. */
+const linuxUser = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_-]{0,31}$/, {
+    error: (issue) => `expected a Linux user name like ops (lower-case, up to 32 characters), got ${JSON.stringify(issue.input)}`,
+  })
+  .refine((v) => v !== "root", { error: "the admin user must not be root: root login over SSH is disabled on bifrost" });
+
+/** An OpenSSH public key line: `<type> <base64> [comment]`. */
+const sshPublicKey = z
+  .string()
+  .regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\n]*)?$/, {
+    error: "expected an OpenSSH public key line like `ssh-ed25519 AAAAC3Nza… me@laptop` (the .pub file's content)",
+  });
+
+/** Hetzner label values: ≤ 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric (or empty). */
+const hcloudLabels = z.record(
+  z.string().regex(/^([a-z0-9A-Z][a-z0-9A-Z._/-]{0,61})?[a-z0-9A-Z]$/, { error: "expected a Hetzner label key like role or example.com/team" }),
+  z.string().regex(/^(([a-z0-9A-Z][a-z0-9A-Z._-]{0,61})?[a-z0-9A-Z])?$/, {
+    error: "expected a Hetzner label value: up to 63 letters, digits, '.', '_' or '-', starting and ending alphanumeric",
+  }),
+);
+
+export const hcloudSchema = z
+  .object({
+    /** Server name in the Hetzner console and the VPS hostname. Changing it replaces the server (its IPs stay). */
+    name: dnsLabel.default("bifrost"),
+    /** Hetzner location, like fsn1, nbg1, hel1, ash. The primary IPs are bound to it: changing it replaces them too. */
+    location: z.string().regex(/^[a-z]+[0-9]*$/, { error: (i) => `expected a Hetzner location like fsn1, got ${JSON.stringify(i.input)}` }),
+    /** Server type, like cx22 or cax11. Resizing happens in place (with a reboot). */
+    serverType: z.string().regex(/^[a-z]+[0-9]+[a-z]*$/, { error: (i) => `expected a Hetzner server type like cx22, got ${JSON.stringify(i.input)}` }),
+    /**
+     * OS image. Ubuntu LTS only: cloud-init installs Docker and unattended
+     * upgrades with Ubuntu's package names. Changing it replaces the server.
+     */
+    image: z.string().regex(/^ubuntu-\d{2}\.04$/, {
+      error: (i) => `expected an Ubuntu LTS image like ubuntu-24.04 (cloud-init here uses Ubuntu package names), got ${JSON.stringify(i.input)}`,
+    }),
+    /** Extra Hetzner labels on the server, firewall, key and IPs (role=edge and managed-by=pulumi are always set). */
+    labels: hcloudLabels.default({}),
+  })
+  .strict();
+
+export const sshSchema = z
+  .object({
+    /** Non-root admin user created by cloud-init, with passwordless sudo; Pulumi connects as this user. */
+    user: linuxUser.default("ops"),
+    /** Public half of BIFROST_SSH_PRIVATE_KEY: Pulumi registers it in Hetzner. */
+    publicKey: sshPublicKey.optional(),
+    /** Or the name of a key already uploaded to the Hetzner project (looked up, not managed). */
+    existingKeyName: z.string().min(1).max(128).optional(),
+  })
+  .strict()
+  .refine((s) => (s.publicKey === undefined) !== (s.existingKeyName === undefined), {
+    error: "set exactly one of `publicKey` (an OpenSSH public key line) or `existingKeyName` (a key already in the Hetzner project)",
+  });
+
+export const firewallSchema = z
+  .object({
+    /** Sources allowed to reach SSH (22/tcp). Empty closes SSH entirely (Pulumi delivery then needs a temporary entry). */
+    adminCidrs: z.array(anyCidr).default([]),
+    /** Allow `0.0.0.0/0` or `::/0` in adminCidrs. Off: SSH open to the world is almost always a mistake. */
+    allowSshFromAnywhere: z.boolean().default(false),
+    /** ICMP from anywhere: ping and, more importantly, path-MTU discovery (IPv6 breaks without it). */
+    allowIcmp: z.boolean().default(true),
+  })
+  .strict();
+
+const portRange = z
+  .object({ from: port, to: port })
+  .strict()
+  .refine((r) => r.from <= r.to, { error: "expected `from` ≤ `to`" });
+
+export const netbirdSchema = z
+  .object({
+    /** UDP ports of NetBird's embedded STUN server (the combined server's default is 3478). */
+    stunPorts: z.array(port).min(1).default([3478]),
+    /**
+     * UDP range for a separately run TURN relay (coturn). The current combined
+     * NetBird server relays over WebSocket on 443/tcp, so leave this unset
+     * unless you run TURN yourself.
+     */
+    relayPortRange: portRange.optional(),
+    /** WireGuard port of the bifrost routing peer; opened so peers can connect directly instead of via relay. */
+    peerPort: port.default(51820),
+    /**
+     * Run the bifrost NetBird agent (routing peer towards the LAN subnet).
+     * Needs NETBIRD_SETUP_KEY, which exists only once NetBird runs: deploy
+     * with `false` first, create the key in the dashboard, then turn it on.
+     */
+    agent: z.boolean().default(true),
+    /** Turn off NetBird's anonymous usage metrics. */
+    disableAnonymousMetrics: z.boolean().default(true),
+  })
+  .strict();
+
+export const imagesSchema = z
+  .object({
+    traefik: pinnedImage,
+    netbirdServer: pinnedImage,
+    netbirdDashboard: pinnedImage,
+    netbirdAgent: pinnedImage,
+    authentik: pinnedImage,
+    postgres: pinnedImage,
+    gatus: pinnedImage,
+  })
+  .strict();
+
+export const bifrostSchema = z
+  .object({
+    /** Where the bundle lives on the VPS. */
+    dir: z.string().regex(/^\/[a-z0-9_/-]+[a-z0-9_-]$/, { error: (i) => `expected an absolute path like /opt/bifrost, got ${JSON.stringify(i.input)}` }).default("/opt/bifrost"),
+    /** Docker from Ubuntu's archive (docker.io + compose v2) or Docker's own apt repository (docker-ce). */
+    docker: z.enum(["distro", "upstream"]).default("distro"),
+    /** Extra apt packages for the VPS. */
+    packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian package name" })).default([]),
+    /** Contact address for Let's Encrypt expiry notices. */
+    acmeEmail: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: (i) => `expected an e-mail address, got ${JSON.stringify(i.input)}` }),
+    /** Use Let's Encrypt staging (untrusted certificates, generous rate limits) while testing. */
+    acmeStaging: z.boolean().default(false),
+    /** Private subnet of the bundle's Docker network; NetBird trusts Traefik's forwarded headers from it. */
+    dockerSubnet: ipv4Network.default("172.30.0.0/24"),
+    /** Seconds bootstrap.sh waits for each stage to become healthy before it fails with the service's logs. */
+    healthTimeoutSeconds: z.number().int().min(30).max(3600).default(300),
+    /** Pinned container images (tag or digest, never latest). */
+    images: imagesSchema,
+  })
+  .strict();
+
+export const hetznerShape = {
+  hcloud: hcloudSchema,
+  ssh: sshSchema,
+  firewall: firewallSchema.default({ adminCidrs: [], allowSshFromAnywhere: false, allowIcmp: true }),
+  netbird: netbirdSchema.default({ stunPorts: [3478], peerPort: 51820, agent: true, disableAnonymousMetrics: true }),
+  bifrost: bifrostSchema,
+};
+
+export type HetznerConfig = StackConfig<typeof hetznerShape>;
+
+const WORLD = new Set(["0.0.0.0/0", "::/0"]);
+
+function isWorld(cidr: string): boolean {
+  const [address, prefix] = cidr.split("/");
+  return WORLD.has(cidr) || (prefix === "0" && address !== undefined);
+}
+
+/** Cross-field rules of the hetzner stack. */
+export function validateHetzner(c: HetznerConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  c.firewall.adminCidrs.forEach((cidr, i) => {
+    if (isWorld(cidr) && !c.firewall.allowSshFromAnywhere)
+      issues.push({
+        path: ["firewall", "adminCidrs", i],
+        message: `${cidr} opens SSH to the whole internet; list your admin addresses instead, or set homelab:firewall.allowSshFromAnywhere: true if you really mean it`,
+      });
+  });
+  issues.push(...repeated(c.firewall.adminCidrs, ["firewall", "adminCidrs"], "admin CIDR"));
+  issues.push(...repeated(c.netbird.stunPorts, ["netbird", "stunPorts"], "STUN port"));
+
+  const udp = new Map<number, string>();
+  c.netbird.stunPorts.forEach((p) => udp.set(p, "a STUN port"));
+  if (udp.has(c.netbird.peerPort))
+    issues.push({ path: ["netbird", "peerPort"], message: `UDP ${c.netbird.peerPort} is already ${udp.get(c.netbird.peerPort)}` });
+  const range = c.netbird.relayPortRange;
+  if (range) {
+    for (const [p, what] of [...udp.entries(), [c.netbird.peerPort, "the routing peer's WireGuard port"] as const])
+      if (p >= range.from && p <= range.to)
+        issues.push({ path: ["netbird", "relayPortRange"], message: `range ${range.from}-${range.to} overlaps UDP ${p}, ${what}` });
+  }
+  return issues;
+}
+
+/** Repeats in a list of plain values: one issue per repeat, at its index. */
+function repeated<T extends string | number>(items: readonly T[], path: ConfigPath, what: string): ConfigIssue[] {
+  const first = new Map<T, number>();
+  const issues: ConfigIssue[] = [];
+  items.forEach((item, i) => {
+    const at = first.get(item);
+    if (at === undefined) first.set(item, i);
+    else issues.push({ path: [...path, i], message: `duplicate ${what} ${JSON.stringify(item)}, already listed at index ${at}` });
+  });
+  return issues;
+}

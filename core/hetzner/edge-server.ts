@@ -1,0 +1,117 @@
+/**
+ * The bifrost VPS on Hetzner Cloud: SSH key, primary IPv4/IPv6 that outlive
+ * the server, a least-privilege firewall and the server itself.
+ */
+import * as hcloud from "@pulumi/hcloud";
+import * as pulumi from "@pulumi/pulumi";
+import { renderCloudInit } from "./cloud-init";
+import type { FirewallRule } from "./firewall-rules";
+
+export interface EdgeServerArgs {
+  /** Server name and hostname. */
+  readonly name: string;
+  readonly location: string;
+  readonly serverType: string;
+  readonly image: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Register this public key in Hetzner… */
+  readonly publicKey?: string;
+  /** …or use a key already in the project, looked up by name. */
+  readonly existingKeyName?: string;
+  readonly adminUser: string;
+  readonly docker: "distro" | "upstream";
+  readonly extraPackages: readonly string[];
+  readonly firewallRules: readonly FirewallRule[];
+  readonly provider: hcloud.Provider;
+}
+
+export class EdgeServer extends pulumi.ComponentResource {
+  /** The primary IPv4 address (stable across server replacement). */
+  readonly ipv4: pulumi.Output<string>;
+  /** The server's IPv6 address (`::1` of the primary IPv6 /64, stable likewise). */
+  readonly ipv6: pulumi.Output<string>;
+  readonly serverId: pulumi.Output<string>;
+  readonly server: hcloud.Server;
+
+  constructor(name: string, args: EdgeServerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homelab:hetzner:EdgeServer", name, {}, opts);
+    const child = { parent: this, provider: args.provider };
+    const labels = { ...args.labels, role: "edge", "managed-by": "pulumi" };
+
+    const key = this.sshKey(name, args, labels, child);
+    const [ipv4, ipv6] = (["ipv4", "ipv6"] as const).map(
+      (type) =>
+        new hcloud.PrimaryIp(
+          `${name}-${type}`,
+          {
+            name: `${args.name}-${type}`,
+            type,
+            location: args.location,
+            assigneeType: "server",
+            // The addresses DNS points at must survive a server rebuild or
+            // replacement: never deleted with the server, and protected.
+            autoDelete: false,
+            deleteProtection: true,
+            labels,
+          },
+          { ...child, protect: true },
+        ),
+    ) as [hcloud.PrimaryIp, hcloud.PrimaryIp];
+
+    const firewall = new hcloud.Firewall(
+      `${name}-firewall`,
+      { name: `${args.name}-edge`, labels, rules: args.firewallRules.map((r) => ({ ...r })) },
+      child,
+    );
+
+    this.server = new hcloud.Server(
+      `${name}-server`,
+      {
+        name: args.name,
+        serverType: args.serverType,
+        image: args.image,
+        location: args.location,
+        labels,
+        // Both flags must match in Hetzner; together they stop an accidental
+        // delete or reinstall (turn them off on purpose to replace bifrost).
+        deleteProtection: true,
+        rebuildProtection: true,
+        // Without a key Hetzner mails a root password; with one, root gets
+        // the key, which cloud-init then disables in favour of the admin user.
+        sshKeys: [key.id],
+        firewallIds: [firewall.id.apply(Number)],
+        publicNets: [{ ipv4Enabled: true, ipv4: ipv4.id.apply(Number), ipv6Enabled: true, ipv6: ipv6.id.apply(Number) }],
+        userData: key.publicKey.apply((publicKey) =>
+          renderCloudInit({
+            hostname: args.name,
+            user: args.adminUser,
+            publicKey,
+            docker: args.docker,
+            extraPackages: args.extraPackages,
+          }),
+        ),
+      },
+      child,
+    );
+
+    this.ipv4 = ipv4.ipAddress;
+    this.ipv6 = this.server.ipv6Address;
+    this.serverId = this.server.id;
+    this.registerOutputs({ ipv4: this.ipv4, ipv6: this.ipv6, serverId: this.serverId });
+  }
+
+  /** The key id for the server and its public half for cloud-init. */
+  private sshKey(
+    name: string,
+    args: EdgeServerArgs,
+    labels: Record<string, string>,
+    child: pulumi.CustomResourceOptions,
+  ): { id: pulumi.Output<string>; publicKey: pulumi.Output<string> } {
+    if (args.publicKey !== undefined) {
+      const key = new hcloud.SshKey(`${name}-ssh-key`, { name: `${args.name}-admin`, publicKey: args.publicKey, labels }, child);
+      return { id: key.id, publicKey: key.publicKey };
+    }
+    const found = hcloud.getSshKeyOutput({ name: args.existingKeyName }, { parent: this, provider: args.provider });
+    return { id: found.apply((k) => String(k.id)), publicKey: found.publicKey };
+  }
+}
