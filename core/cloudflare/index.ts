@@ -45,7 +45,7 @@ export default defineStack({
       /** Names that resolve to bifrost from anywhere. */
       publicHostnames: hosts.filter((h) => h.target === "bifrost").map((h) => h.hostname),
       /** The catch-all that sends every other name to the LAN Gateway. */
-      lanWildcard: hosts.filter((h) => h.target === "lan-gateway").map((h) => h.hostname)[0],
+      lanWildcard: hosts.find((h) => h.target === "lan-gateway")?.hostname,
     };
   },
 });

@@ -139,6 +139,15 @@ describe("records for the example config", () => {
   });
 });
 
+describe("outputs", () => {
+  it("exports the names that resolve to bifrost and the LAN wildcard", () => {
+    expect(plan.output("publicHostnames")).toEqual(
+      ["*.nb", "auth", "grafana", "immich", "jellyfin", "netbird", "status"].map((l) => `${l}.lab.example.com`),
+    );
+    expect(plan.output("lanWildcard")).toBe("*.lab.example.com");
+  });
+});
+
 describe("zone", () => {
   it("looks the zone up by the project domain, with the stack's provider, and uses its id", () => {
     const [lookup, ...more] = plan.invokes(GET_ZONE);
