@@ -32,6 +32,15 @@ const byObjectName = (plan: PlanView, type: string, name: string): CapturedResou
   return found[0]!;
 };
 
+/**
+ * Validates an object against the upstream schema of its kind. (The models'
+ * base class is ESM-only, so under this project's CommonJS type resolution its
+ * `validate` is invisible to tsc; it exists at run time.)
+ */
+function validateAs(Model: new (data: any) => unknown, obj: unknown): void {
+  (new Model(obj) as { validate(): void }).validate();
+}
+
 /** Pulumi's URN glob semantics for --target: `**` any text, `*` any text without ':'. */
 function globMatches(glob: string, urn: string): boolean {
   const quote = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -47,6 +56,26 @@ describe("platform stack (committed example)", () => {
   const config = exampleConfig("platform");
   beforeAll(async () => {
     plan = await render("platform");
+  });
+
+  it("produces only custom objects that pass their upstream schemas (gateway-api, cert-manager, cilium)", () => {
+    const models: Record<string, new (data: any) => unknown> = {
+      [T.gatewayClass]: GatewayClass,
+      [T.gateway]: Gateway,
+      [T.httpRoute]: HTTPRoute,
+      [T.clusterIssuer]: ClusterIssuer,
+      [T.certificate]: Certificate,
+      [T.pool]: CiliumLoadBalancerIPPool,
+      [T.l2]: CiliumL2AnnouncementPolicy,
+    };
+    const builtIn = new Set<string>([T.namespace, T.secret, T.release, T.configFile]);
+    const objects = plan.resources.filter((r) => r.type.startsWith("kubernetes:") && !builtIn.has(r.type));
+    expect(objects).toHaveLength(13);
+    for (const r of objects) {
+      const Model = models[r.type];
+      expect(Model, `a schema model for ${r.type}`).toBeDefined();
+      validateAs(Model!, values(r));
+    }
   });
 
   describe("cluster access", () => {
@@ -77,7 +106,7 @@ describe("platform stack (committed example)", () => {
     it("creates the shared Gateway (class cilium) on the ingress IP with HTTP and HTTPS listeners for the domain and its wildcard", () => {
       const gw = plan.one("gateway", T.gateway);
       const obj = values(gw);
-      new Gateway(obj as any).validate();
+      validateAs(Gateway, obj);
       expect(obj["spec"].gatewayClassName).toBe("cilium");
       expect(obj["spec"].addresses).toEqual([{ type: "IPAddress", value: config.network.ingressIp }]);
       const listeners = obj["spec"].listeners.map((l: Obj) => [l.name, l.protocol, l.port, l.hostname]);
@@ -109,7 +138,7 @@ describe("platform stack (committed example)", () => {
 
     it("redirects HTTP to HTTPS with a route on both HTTP listeners", () => {
       const route = values(plan.one("gateway-https-redirect", T.httpRoute));
-      new HTTPRoute(route as any).validate();
+      validateAs(HTTPRoute, route);
       expect(route["metadata"].namespace).toBe("gateway");
       expect(route["spec"].parentRefs.map((p: Obj) => [p.name, p.sectionName])).toEqual([
         ["shared", "http"],
@@ -122,7 +151,7 @@ describe("platform stack (committed example)", () => {
 
     it("owns the cilium GatewayClass served by Cilium's controller", () => {
       const cls = values(plan.one("gateway-class", T.gatewayClass));
-      new GatewayClass(cls as any).validate();
+      validateAs(GatewayClass, cls);
       expect(cls["metadata"].name).toBe("cilium");
       expect(cls["spec"].controllerName).toBe("io.cilium/gateway-controller");
     });
@@ -139,7 +168,7 @@ describe("platform stack (committed example)", () => {
     it("routes Argo CD and Hubble UI from config to their Services through the HTTPS listener", () => {
       const argocd = values(plan.one("routes-argocd-argocd", T.httpRoute));
       const hubble = values(plan.one("routes-kube-system-hubble-ui", T.httpRoute));
-      for (const r of [argocd, hubble]) new HTTPRoute(r as any).validate();
+      for (const r of [argocd, hubble]) validateAs(HTTPRoute, r);
       expect(argocd["metadata"]).toEqual({ name: "argocd", namespace: "argocd" });
       expect(argocd["spec"].hostnames).toEqual(["argocd.lab.example.com"]);
       expect(argocd["spec"].rules).toEqual([{ backendRefs: [{ group: "", kind: "Service", name: "argocd-server", port: 80 }] }]);
@@ -160,13 +189,13 @@ describe("platform stack (committed example)", () => {
   describe("load-balancer addresses", () => {
     it("declares the pool from config, every address usable", () => {
       const pool = values(plan.one("load-balancer-pool", T.pool));
-      new CiliumLoadBalancerIPPool(pool as any).validate();
+      validateAs(CiliumLoadBalancerIPPool, pool);
       expect(pool["spec"]).toEqual({ blocks: [{ cidr: "10.10.0.200/29" }], allowFirstLastIPs: "Yes" });
     });
 
     it("announces pool addresses on the LAN interfaces from worker nodes only", () => {
       const l2 = values(plan.one("load-balancer-l2", T.l2));
-      new CiliumL2AnnouncementPolicy(l2 as any).validate();
+      validateAs(CiliumL2AnnouncementPolicy, l2);
       expect(l2["spec"]).toMatchObject({
         loadBalancerIPs: true,
         interfaces: config.loadBalancer.interfaces,
@@ -199,7 +228,7 @@ describe("platform stack (committed example)", () => {
       };
       for (const [name, server] of Object.entries(servers)) {
         const issuer = values(byObjectName(plan, T.clusterIssuer, name));
-        new ClusterIssuer(issuer as any).validate();
+        validateAs(ClusterIssuer, issuer);
         expect(issuer["spec"].acme.server).toBe(server);
         expect(issuer["spec"].acme.email).toBe(config.certManager.email);
         const [solver] = issuer["spec"].acme.solvers;
@@ -215,8 +244,8 @@ describe("platform stack (committed example)", () => {
       const selfsigned = byObjectName(plan, T.clusterIssuer, "selfsigned");
       const caCert = byObjectName(plan, T.certificate, "homelab-ca");
       const caIssuer = byObjectName(plan, T.clusterIssuer, "homelab-ca");
-      for (const r of [selfsigned, caIssuer]) new ClusterIssuer(values(r) as any).validate();
-      new Certificate(values(caCert) as any).validate();
+      for (const r of [selfsigned, caIssuer]) validateAs(ClusterIssuer, values(r));
+      validateAs(Certificate, values(caCert));
       expect(values(selfsigned)["spec"]).toEqual({ selfSigned: {} });
       expect(values(caCert)["spec"]).toMatchObject({ isCA: true, issuerRef: { kind: "ClusterIssuer", name: "selfsigned" } });
       expect(values(caCert)["metadata"].namespace).toBe("cert-manager");
@@ -227,7 +256,7 @@ describe("platform stack (committed example)", () => {
 
     it("issues the wildcard certificate for the domain and *.domain from the configured issuer", () => {
       const cert = values(plan.one("wildcard-certificate", T.certificate));
-      new Certificate(cert as any).validate();
+      validateAs(Certificate, cert);
       expect(cert["spec"].dnsNames).toEqual(["lab.example.com", "*.lab.example.com"]);
       expect(cert["spec"].issuerRef).toEqual({ group: "cert-manager.io", kind: "ClusterIssuer", name: "letsencrypt-prod" });
     });
@@ -337,17 +366,17 @@ describe("platform stack (other config choices)", () => {
 
   it("takes a start/stop range and lets control planes announce when config says so", () => {
     const pool = values(plan.one("load-balancer-pool", T.pool));
-    new CiliumLoadBalancerIPPool(pool as any).validate();
+    validateAs(CiliumLoadBalancerIPPool, pool);
     expect(pool["spec"].blocks).toEqual([{ start: "10.10.0.200", stop: "10.10.0.220" }]);
     const l2 = values(plan.one("load-balancer-l2", T.l2));
-    new CiliumL2AnnouncementPolicy(l2 as any).validate();
+    validateAs(CiliumL2AnnouncementPolicy, l2);
     expect(l2["spec"].nodeSelector).toBeUndefined();
     expect(l2["spec"].interfaces).toEqual(["^ens18$"]);
   });
 
   it("issues the copy into cilium-secrets, named as Cilium looks it up, when Cilium does not sync Secrets", () => {
     const copy = values(plan.one("wildcard-certificate-cilium-copy", T.certificate));
-    new Certificate(copy as any).validate();
+    validateAs(Certificate, copy);
     expect(copy["metadata"]).toEqual({ name: "gateway-wildcard-tls", namespace: "cilium-secrets" });
     expect(copy["spec"]).toMatchObject({
       secretName: "gateway-wildcard-tls",
