@@ -1,0 +1,164 @@
+// The talos stack under config changes: scaling, upgrades of the image,
+// other Proxmox set-ups, and every config error the stack adds.
+import { beforeAll, describe, expect, it } from "vitest";
+import { formatConfigPath } from "../../core/config/errors";
+import { render, renderConfigError, renderMissingSecrets, type ConfigValues, type PlanView } from "../helpers/plan";
+
+const VM = "proxmoxve:index/vmLegacy:VmLegacy";
+const FILE = "proxmoxve:download/file:File";
+
+const files = (plan: PlanView) =>
+  Object.fromEntries(plan.ofType(FILE).map((f) => [f.name, { fileName: f.values["fileName"], url: f.values["url"] }]));
+
+describe("scaling", () => {
+  let plan: PlanView;
+  beforeAll(async () => {
+    plan = await render("talos", {
+      config: (c) => {
+        c["nodes"] = [
+          ...[1, 2, 3].map((i) => ({ name: `cp-${i}`, role: "controlplane", vmId: 2000 + i, ip: `10.10.0.${10 + i}` })),
+          ...Array.from({ length: 20 }, (_, i) => ({ name: `worker-${i + 1}`, role: "worker", vmId: 3001 + i, ip: `10.10.0.${101 + i}` })),
+        ];
+      },
+    });
+  });
+
+  it("renders 3 control planes + 20 workers over 3 hosts with the control planes on 3 distinct hosts", () => {
+    expect(plan.ofType(VM)).toHaveLength(23);
+    const cpHosts = [1, 2, 3].map((i) => plan.one(`cp-${i}-vm`, VM).values["nodeName"]);
+    expect(new Set(cpHosts)).toEqual(new Set(["pve1", "pve2", "pve3"]));
+  });
+
+  it("spreads the workers evenly and downloads only the base image, once per host", () => {
+    const perHost = new Map<string, number>();
+    for (const r of plan.ofType(VM)) perHost.set(String(r.values["nodeName"]), (perHost.get(String(r.values["nodeName"])) ?? 0) + 1);
+    expect([...perHost.values()].sort()).toEqual([7, 8, 8]);
+    expect(Object.keys(files(plan)).sort()).toEqual(["homelab-image-base-pve1", "homelab-image-base-pve2", "homelab-image-base-pve3"]);
+    expect(plan.output("schematicIds")).not.toHaveProperty("gpu");
+  });
+});
+
+describe("changing the image", () => {
+  let before: PlanView;
+  let newVersion: PlanView;
+  let newExtension: PlanView;
+  beforeAll(async () => {
+    before = await render("talos");
+    newVersion = await render("talos", { config: (c) => void (c["talos"].version = "v1.13.10") });
+    newExtension = await render("talos", { config: (c) => void c["talos"].extensions.base.push("siderolabs/intel-ucode") });
+  });
+
+  it("a Talos version change points every download at the new version under a new stable name", () => {
+    const a = files(before);
+    const b = files(newVersion);
+    expect(b["homelab-image-base-pve1"]).toEqual({
+      fileName: "talos-v1.13.10-base-nocloud-amd64.img",
+      url: String(a["homelab-image-base-pve1"]!.url).replace("/v1.13.9/", "/v1.13.10/"),
+    });
+    expect(newVersion.output("schematicIds")).toEqual(before.output("schematicIds"));
+  });
+
+  it("an extension change keeps the file name but changes schematic, URL and installer, for every kind built on base", () => {
+    const a = files(before);
+    const b = files(newExtension);
+    for (const name of Object.keys(a)) {
+      expect(b[name]!.fileName).toBe(a[name]!.fileName);
+      expect(b[name]!.url).not.toBe(a[name]!.url);
+    }
+    const ids = (p: PlanView) => p.output("schematicIds") as Record<string, string>;
+    expect(ids(newExtension)["base"]).not.toBe(ids(before)["base"]);
+    expect(ids(newExtension)["gpu"]).not.toBe(ids(before)["gpu"]);
+  });
+
+  it("keeps the machine secrets and the VMs' identity across an upgrade", () => {
+    expect(newVersion.one("homelab-secrets").values).toEqual(before.one("homelab-secrets").values);
+    expect(newVersion.one("k8s-cp-1-vm", VM).values["vmId"]).toBe(1101);
+  });
+});
+
+describe("other Proxmox set-ups", () => {
+  let plan: PlanView;
+  beforeAll(async () => {
+    plan = await render("talos", {
+      config: (c) => {
+        c["proxmox"] = { ...c["proxmox"], auth: "password", username: "root@pam", insecure: true };
+        delete c["proxmox"].tokenId;
+        const gpu = c["nodes"].find((n: ConfigValues) => n.name === "k8s-gpu-1");
+        gpu.gpu = { pciIds: ["0000:01:00.0", "0000:02:00.0"] };
+      },
+      env: { PROXMOX_PASSWORD: "hunter2" },
+    });
+  });
+
+  it("logs in with user and password, the password kept secret, and honours the TLS opt-out", () => {
+    const provider = plan.one("proxmox", "pulumi:providers:proxmoxve");
+    expect(provider.values).toMatchObject({ username: "root@pam", password: "hunter2", insecure: "true" });
+    expect(provider.values["apiToken"]).toBeUndefined();
+    expect(plan.isSecretInput(provider, "password")).toBe(true);
+  });
+
+  it("passes raw PCI devices through in consecutive hostpci slots", () => {
+    expect(plan.one("k8s-gpu-1-vm", VM).values["hostpcis"]).toEqual([
+      { device: "hostpci0", id: "0000:01:00.0", pcie: true, xvga: false },
+      { device: "hostpci1", id: "0000:02:00.0", pcie: true, xvga: false },
+    ]);
+  });
+
+  it("places every node on the only host when there is one", async () => {
+    const single = await render("talos", {
+      config: (c) => {
+        c["proxmox"].hosts = [{ name: "pve" }];
+        for (const n of c["nodes"]) delete n.host;
+      },
+    });
+    expect(new Set(single.ofType(VM).map((r) => r.values["nodeName"]))).toEqual(new Set(["pve"]));
+    expect(single.ofType(FILE).map((f) => f.name).sort()).toEqual(["homelab-image-base-pve", "homelab-image-gpu-pve"]);
+  });
+});
+
+describe("config errors", () => {
+  const paths = (err: { issues: { path: readonly (string | number)[] }[] }) => err.issues.map((i) => formatConfigPath(i.path));
+
+  it("names the valid hosts when a node names an unknown one", async () => {
+    const err = await renderConfigError("talos", { config: (c) => void (c["nodes"][1].host = "pve9") });
+    expect(err.message).toContain('homelab:nodes[1].host: unknown Proxmox host "pve9"; homelab:proxmox.hosts has "pve1", "pve2", "pve3"');
+  });
+
+  it("asks for the token id with token auth and the user with password auth", async () => {
+    const token = await renderConfigError("talos", { config: (c) => void delete c["proxmox"].tokenId });
+    expect(paths(token)).toContain("homelab:proxmox.tokenId");
+    const password = await renderConfigError("talos", { config: (c) => void (c["proxmox"].auth = "password") });
+    expect(paths(password)).toContain("homelab:proxmox.username");
+  });
+
+  it("refuses raw PCI ids with an API token and a GPU node without a host", async () => {
+    const err = await renderConfigError("talos", {
+      config: (c) => {
+        const gpu = c["nodes"].find((n: ConfigValues) => n.name === "k8s-gpu-1");
+        gpu.gpu = { pciIds: ["0000:01:00.0"] };
+        delete gpu.host;
+      },
+    });
+    expect(paths(err)).toEqual(expect.arrayContaining(["homelab:nodes[5].gpu.pciIds", "homelab:nodes[5].host"]));
+  });
+
+  it("rejects a bad extension name and a missing Kubernetes version", async () => {
+    const err = await renderConfigError("talos", {
+      config: (c) => {
+        c["talos"].extensions.gpu = ["nvidia"];
+        delete c["talos"].kubernetesVersion;
+      },
+    });
+    expect(paths(err)).toEqual(expect.arrayContaining(["homelab:talos.extensions.gpu[0]", "homelab:talos.kubernetesVersion"]));
+  });
+
+  it("rejects a Proxmox host listed twice", async () => {
+    const err = await renderConfigError("talos", { config: (c) => void c["proxmox"].hosts.push({ name: "pve1" }) });
+    expect(err.message).toContain('homelab:proxmox.hosts[3].name: duplicate Proxmox host "pve1"');
+  });
+
+  it("requires the Proxmox secret the chosen auth needs", async () => {
+    const err = await renderMissingSecrets("talos", {});
+    expect(err.message).toContain("PROXMOX_API_TOKEN");
+  });
+});
