@@ -44,7 +44,7 @@ export class CertManager extends pulumi.ComponentResource {
     super("homelab:platform:CertManager", name, {}, opts);
     const child = { parent: this, provider: args.provider };
     this.release = new k8s.helm.v3.Release(
-      name,
+      `${name}-release`,
       {
         name: "cert-manager",
         chart: "cert-manager",

@@ -75,7 +75,7 @@ export class SharedGateway extends pulumi.ComponentResource {
     const tls = { mode: "Terminate", certificateRefs: [{ group: "", kind: "Secret", name: args.tlsSecretName }] };
     const wildcard = `*.${args.domain}`;
     this.gateway = new k8s.apiextensions.CustomResource(
-      name,
+      `${name}-gateway`,
       {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "Gateway",

@@ -48,7 +48,7 @@ export default defineStack({
       provider,
     });
 
-    const certificate = new WildcardCertificate("wildcard-certificate", {
+    const certificate = new WildcardCertificate("wildcard", {
       domain: config.domain,
       namespace: namespaces.ref(gw.namespace),
       namespaceName: gw.namespace,
@@ -60,7 +60,7 @@ export default defineStack({
     });
 
     const crds = new GatewayApiCrds("gateway-api", { ...config.gatewayApi, provider });
-    const gateway = new SharedGateway("gateway", {
+    const gateway = new SharedGateway("ingress", {
       name: gw.name,
       namespace: namespaces.ref(gw.namespace),
       domain: config.domain,

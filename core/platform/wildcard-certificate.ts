@@ -45,7 +45,7 @@ export class WildcardCertificate extends pulumi.ComponentResource {
     const child = { parent: this, provider: args.provider, dependsOn: args.dependsOn };
     this.secretName = args.secretName;
     this.certificate = new k8s.apiextensions.CustomResource(
-      name,
+      `${name}-certificate`,
       {
         apiVersion: "cert-manager.io/v1",
         kind: "Certificate",

@@ -104,7 +104,7 @@ describe("platform stack (committed example)", () => {
     });
 
     it("creates the shared Gateway (class cilium) on the ingress IP with HTTP and HTTPS listeners for the domain and its wildcard", () => {
-      const gw = plan.one("gateway", T.gateway);
+      const gw = plan.one("ingress-gateway", T.gateway);
       const obj = values(gw);
       validateAs(Gateway, obj);
       expect(obj["spec"].gatewayClassName).toBe("cilium");
@@ -119,7 +119,7 @@ describe("platform stack (committed example)", () => {
     });
 
     it("serves HTTPS with the wildcard certificate's Secret and accepts routes from all namespaces", () => {
-      const obj = values(plan.one("gateway", T.gateway));
+      const obj = values(plan.one("ingress-gateway", T.gateway));
       const cert = values(plan.one("wildcard-certificate", T.certificate));
       const https = obj["spec"].listeners.filter((l: Obj) => l.protocol === "HTTPS");
       expect(https).toHaveLength(2);
@@ -132,12 +132,12 @@ describe("platform stack (committed example)", () => {
     });
 
     it("keeps plain HTTP for the redirect only: HTTP listeners accept routes from the Gateway's namespace", () => {
-      const http = values(plan.one("gateway", T.gateway))["spec"].listeners.filter((l: Obj) => l.protocol === "HTTP");
+      const http = values(plan.one("ingress-gateway", T.gateway))["spec"].listeners.filter((l: Obj) => l.protocol === "HTTP");
       for (const l of http) expect(l.allowedRoutes.namespaces.from).toBe("Same");
     });
 
     it("redirects HTTP to HTTPS with a route on both HTTP listeners", () => {
-      const route = values(plan.one("gateway-https-redirect", T.httpRoute));
+      const route = values(plan.one("ingress-https-redirect", T.httpRoute));
       validateAs(HTTPRoute, route);
       expect(route["metadata"].namespace).toBe("gateway");
       expect(route["spec"].parentRefs.map((p: Obj) => [p.name, p.sectionName])).toEqual([
@@ -150,7 +150,7 @@ describe("platform stack (committed example)", () => {
     });
 
     it("owns the cilium GatewayClass served by Cilium's controller", () => {
-      const cls = values(plan.one("gateway-class", T.gatewayClass));
+      const cls = values(plan.one("ingress-class", T.gatewayClass));
       validateAs(GatewayClass, cls);
       expect(cls["metadata"].name).toBe("cilium");
       expect(cls["spec"].controllerName).toBe("io.cilium/gateway-controller");
@@ -180,7 +180,7 @@ describe("platform stack (committed example)", () => {
     });
 
     it("attaches routes after the Gateway exists", () => {
-      const gw = plan.one("gateway", T.gateway);
+      const gw = plan.one("ingress-gateway", T.gateway);
       for (const r of plan.ofType(T.httpRoute).filter((x) => x.name.startsWith("routes-")))
         expect(plan.dependsOn(r, gw), r.name).toBe(true);
     });
@@ -206,7 +206,7 @@ describe("platform stack (committed example)", () => {
 
   describe("cert-manager", () => {
     it("installs the pinned chart with its CRDs and the configured resources", () => {
-      const release = values(plan.one("cert-manager", T.release));
+      const release = values(plan.one("cert-manager-release", T.release));
       expect(release).toMatchObject({
         chart: "cert-manager",
         version: config.certManager.chartVersion,
@@ -266,7 +266,7 @@ describe("platform stack (committed example)", () => {
     });
 
     it("creates issuers and certificates only after the cert-manager release (CRDs and webhook)", () => {
-      const release = plan.one("cert-manager", T.release);
+      const release = plan.one("cert-manager-release", T.release);
       const dependents = [...plan.ofType(T.clusterIssuer), ...plan.ofType(T.certificate)];
       expect(dependents.length).toBe(6);
       for (const r of dependents) expect(plan.dependsOn(r, release), r.name).toBe(true);
@@ -375,7 +375,7 @@ describe("platform stack (other config choices)", () => {
   });
 
   it("issues the copy into cilium-secrets, named as Cilium looks it up, when Cilium does not sync Secrets", () => {
-    const copy = values(plan.one("wildcard-certificate-cilium-copy", T.certificate));
+    const copy = values(plan.one("wildcard-cilium-copy", T.certificate));
     validateAs(Certificate, copy);
     expect(copy["metadata"]).toEqual({ name: "gateway-wildcard-tls", namespace: "cilium-secrets" });
     expect(copy["spec"]).toMatchObject({
@@ -383,7 +383,7 @@ describe("platform stack (other config choices)", () => {
       dnsNames: ["lab.example.com", "*.lab.example.com"],
       issuerRef: { name: "letsencrypt-staging" },
     });
-    expect(plan.dependsOn(plan.one("wildcard-certificate-cilium-copy", T.certificate), plan.one("cert-manager", T.release))).toBe(true);
+    expect(plan.dependsOn(plan.one("wildcard-cilium-copy", T.certificate), plan.one("cert-manager-release", T.release))).toBe(true);
   });
 
   it("uses the standard channel and leaves the GatewayClass to Cilium's chart when told", () => {
