@@ -77,10 +77,10 @@ describe("cloudflare config", () => {
           expect(r.comment).not.toMatch(/[\r\n]/);
         }
       }),
-      { numRuns: 100 },
+      { numRuns: 80 },
     );
     // Both branches must be exercised, or the property says little.
-    expect(outcomes.accepted).toBeGreaterThan(10);
-    expect(outcomes.rejected).toBeGreaterThan(10);
+    expect(outcomes.accepted).toBeGreaterThan(8);
+    expect(outcomes.rejected).toBeGreaterThan(8);
   });
 });
