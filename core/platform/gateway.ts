@@ -44,6 +44,8 @@ export interface SharedGatewayArgs {
   readonly tlsSecretName: string;
   /** The Gateway API CRDs. */
   readonly crds: pulumi.Resource;
+  /** The load-balancer pool the Gateway's Service takes its address from. */
+  readonly addressPool: pulumi.Resource;
   readonly provider: k8s.Provider;
 }
 
@@ -93,7 +95,7 @@ export class SharedGateway extends pulumi.ComponentResource {
           ],
         },
       },
-      { ...child, dependsOn: [args.crds, ...(this.gatewayClass ? [this.gatewayClass] : [])] },
+      { ...child, dependsOn: [args.crds, args.addressPool, ...(this.gatewayClass ? [this.gatewayClass] : [])] },
     );
 
     this.redirect = new k8s.apiextensions.CustomResource(

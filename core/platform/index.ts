@@ -69,6 +69,7 @@ export default defineStack({
       createClass: gw.createClass,
       tlsSecretName: gw.tlsSecretName,
       crds: crds.manifest,
+      addressPool: loadBalancer.pool,
       provider,
     });
 

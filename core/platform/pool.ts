@@ -101,6 +101,12 @@ export function validatePool(c: Pick<ProjectConfig, "network" | "nodes"> & { loa
       });
   }
 
+  if (!lb.announceFromControlPlanes && !c.nodes.some((n) => n.role === "worker"))
+    issues.push({
+      path: ["loadBalancer", "announceFromControlPlanes"],
+      message: "homelab:nodes has no worker, so no node would answer ARP for pool addresses; set it to true to announce from control planes",
+    });
+
   const ingress = parseIPv4(c.network.ingressIp)!;
   if (!ranges.some((r) => rangeContains(r.range, ingress)))
     issues.push({

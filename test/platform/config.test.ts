@@ -81,6 +81,13 @@ describe("platform config validation", () => {
     ]);
   });
 
+  it("refuses to keep control planes out of L2 announcements when there is no worker", async () => {
+    const found = await problems((c) => {
+      c.nodes = c.nodes.filter((n: { role: string }) => n.role === "controlplane");
+    });
+    expect(found).toEqual([expect.stringMatching(/^homelab:loadBalancer\.announceFromControlPlanes: homelab:nodes has no worker/)]);
+  });
+
   it("rejects a route hostname outside the domain, or too deep for the wildcard certificate", async () => {
     const found = await problems((c) => {
       c.routes[0].hostnames = ["argocd.example.org", "a.b.lab.example.com"];

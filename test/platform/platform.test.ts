@@ -164,6 +164,10 @@ describe("platform stack (committed example)", () => {
     });
   });
 
+  it("creates the Gateway after the address pool it takes its LAN address from", () => {
+    expect(plan.dependsOn(plan.one("ingress-gateway", T.gateway), plan.one("load-balancer-pool", T.pool))).toBe(true);
+  });
+
   describe("routes", () => {
     it("routes Argo CD and Hubble UI from config to their Services through the HTTPS listener", () => {
       const argocd = values(plan.one("routes-argocd-argocd", T.httpRoute));
