@@ -1,9 +1,15 @@
 // Config of the authentik stack: every mistake is a config error naming its
-// path, raised before anything is registered; secrets the config names become required.
+// path, raised before anything is registered; secrets the config names become
+// required. Last, a property test (DESIGN §7): mutated configs are either valid
+// or rejected with a ConfigError; nothing else (TypeError, stack overflow) escapes.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatConfigPath } from "../../core/config/errors";
+import authentikStack from "../../core/authentik";
+import { ConfigError, formatConfigPath } from "../../core/config/errors";
+import { validateConfig } from "../../core/main";
+import { toRawConfig } from "../../core/render/project-files";
 import { placeholderSecrets } from "../../core/secrets";
-import { render, renderConfigError, renderMissingSecrets } from "../helpers/plan";
+import { exampleConfig, render, renderConfigError, renderMissingSecrets } from "../helpers/plan";
 
 const paths = (err: { issues: readonly { path: readonly (string | number)[] }[] }) => err.issues.map((i) => formatConfigPath(i.path));
 
@@ -123,5 +129,54 @@ describe("authentik secrets", () => {
     delete env["GITHUB_OAUTH_CLIENT_SECRET"];
     const err = await renderMissingSecrets("authentik", env);
     expect(err.missing).toEqual(["AUTHENTIK_TOKEN", "GITHUB_OAUTH_CLIENT_SECRET"]);
+  });
+});
+
+const base = exampleConfig("authentik");
+const groupNames = ["homelab-admins", "homelab-users", "grafana-editors", "automation", "authentik Admins", "ghost"];
+
+const mutation = fc.oneof(
+  fc.record({ kind: fc.constant("redirect" as const), app: fc.nat(2), uri: fc.oneof(fc.string(), fc.constantFrom("https://*.lab.example.com/x", "http://localhost:*/", "https://*/", "*://x", "https://a.b/c#d")) }),
+  fc.record({ kind: fc.constant("parent" as const), group: fc.nat(3), parent: fc.option(fc.constantFrom(...groupNames), { nil: undefined }) }),
+  fc.record({ kind: fc.constant("clientType" as const), app: fc.nat(2), type: fc.constantFrom("public", "confidential", "hybrid") }),
+  fc.record({ kind: fc.constant("dropSecret" as const), app: fc.nat(2) }),
+  fc.record({ kind: fc.constant("validity" as const), app: fc.nat(2), value: fc.oneof(fc.string(), fc.constantFrom("hours=1", "minutes=1;seconds=30", "days=-1", "weeks=2")) }),
+  fc.record({ kind: fc.constant("scopes" as const), app: fc.nat(2), scopes: fc.array(fc.constantFrom("groups", "offline_access", "roles", "openid"), { maxLength: 3 }) }),
+  fc.record({ kind: fc.constant("saGroups" as const), groups: fc.array(fc.constantFrom(...groupNames), { maxLength: 3 }) }),
+  fc.record({ kind: fc.constant("slug" as const), app: fc.nat(2), slug: fc.constantFrom("argocd", "forward-auth", "Bad Slug", "new-app") }),
+);
+
+type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
+
+function apply(config: Record<string, any>, m: Mutation): void {
+  const app = config.oidcApps["app" in m ? m.app : 0];
+  switch (m.kind) {
+    case "redirect": app.redirectUris = [m.uri]; break;
+    case "parent": if (m.parent === undefined) delete config.groups[m.group].parent; else config.groups[m.group].parent = m.parent; break;
+    case "clientType": app.clientType = m.type; break;
+    case "dropSecret": delete app.clientSecret; break;
+    case "validity": app.accessTokenValidity = m.value; break;
+    case "scopes": app.scopes = m.scopes; break;
+    case "saGroups": config.serviceAccount.groups = m.groups; break;
+    case "slug": app.slug = m.slug; break;
+  }
+}
+
+describe("authentik config validation (property)", () => {
+  it("accepts or rejects with a ConfigError, never anything else", () => {
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (mutations) => {
+        const config = structuredClone(base);
+        for (const m of mutations) apply(config, m);
+        const raw = toRawConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`homelab:${k}`, v])));
+        try {
+          validateConfig(authentikStack, raw);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ConfigError);
+          expect((err as ConfigError).issues.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
