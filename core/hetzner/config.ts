@@ -167,13 +167,17 @@ export function validateHetzner(c: HetznerConfig): ConfigIssue[] {
   issues.push(...repeated(c.firewall.adminCidrs, ["firewall", "adminCidrs"], "admin CIDR"));
   issues.push(...repeated(c.netbird.stunPorts, ["netbird", "stunPorts"], "STUN port"));
 
+  // UDP ports something on bifrost listens on; they must not collide.
   const udp = new Map<number, string>();
   c.netbird.stunPorts.forEach((p) => udp.set(p, "a STUN port"));
-  if (udp.has(c.netbird.peerPort))
-    issues.push({ path: ["netbird", "peerPort"], message: `UDP ${c.netbird.peerPort} is already ${udp.get(c.netbird.peerPort)}` });
+  if (c.netbird.agent) {
+    if (udp.has(c.netbird.peerPort))
+      issues.push({ path: ["netbird", "peerPort"], message: `UDP ${c.netbird.peerPort} is already ${udp.get(c.netbird.peerPort)}` });
+    else udp.set(c.netbird.peerPort, "the routing peer's WireGuard port");
+  }
   const range = c.netbird.relayPortRange;
   if (range) {
-    for (const [p, what] of [...udp.entries(), [c.netbird.peerPort, "the routing peer's WireGuard port"] as const])
+    for (const [p, what] of udp.entries())
       if (p >= range.from && p <= range.to)
         issues.push({ path: ["netbird", "relayPortRange"], message: `range ${range.from}-${range.to} overlaps UDP ${p}, ${what}` });
   }

@@ -33,13 +33,14 @@ export function planFirewallRules(c: Pick<HetznerConfig, "firewall" | "netbird">
     });
   for (const p of c.netbird.stunPorts)
     rules.push({ direction: "in", protocol: "udp", port: String(p), sourceIps: ANYWHERE, description: "NetBird STUN: peers discover their public address for NAT traversal" });
-  rules.push({
-    direction: "in",
-    protocol: "udp",
-    port: String(c.netbird.peerPort),
-    sourceIps: ANYWHERE,
-    description: "NetBird WireGuard of the bifrost routing peer: direct peer connections instead of relayed ones",
-  });
+  if (c.netbird.agent)
+    rules.push({
+      direction: "in",
+      protocol: "udp",
+      port: String(c.netbird.peerPort),
+      sourceIps: ANYWHERE,
+      description: "NetBird WireGuard of the bifrost routing peer: direct peer connections instead of relayed ones",
+    });
   const range = c.netbird.relayPortRange;
   if (range)
     rules.push({

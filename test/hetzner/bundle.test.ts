@@ -1,0 +1,253 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { buildCloudConfig, renderCloudInit } from "../../core/hetzner/cloud-init";
+import type { HetznerConfig } from "../../core/hetzner/config";
+import { renderBundle, secretEnvFiles, type Bundle } from "../../core/hetzner/bundle";
+import { NETBIRD_CONFIG_PATH } from "../../core/hetzner/bundle/compose";
+import { formatEnvFile } from "../../core/hetzner/bundle/secret-env";
+import hetzner from "../../core/hetzner";
+import { validateConfig } from "../../core/main";
+import { toRawConfig } from "../../core/render/project-files";
+import { exampleConfig, type ConfigValues } from "../helpers/plan";
+
+/** The committed example, validated into the typed config the renderers take. */
+function config(mutate?: (c: ConfigValues) => void): HetznerConfig {
+  const values = exampleConfig("hetzner");
+  mutate?.(values);
+  return validateConfig(hetzner, toRawConfig(Object.fromEntries(Object.entries(values).map(([k, v]) => [`homelab:${k}`, v]))));
+}
+
+const file = (bundle: Bundle, path: string): string => {
+  const f = bundle.files.find((x) => x.path === path);
+  if (!f) throw new Error(`no ${path} in bundle: ${bundle.files.map((x) => x.path).join(", ")}`);
+  return f.content;
+};
+
+type Obj = Record<string, any>;
+
+describe("bifrost bundle (committed example)", () => {
+  let c: HetznerConfig;
+  let bundle: Bundle;
+  let compose: Obj;
+  let dynamic: Obj;
+  beforeAll(() => {
+    c = config();
+    bundle = renderBundle(c);
+    compose = parse(file(bundle, "compose.yaml"));
+    dynamic = parse(file(bundle, "traefik/dynamic/bifrost.yaml"));
+  });
+
+  it("renders byte-identical output for the same config", () => {
+    expect(renderBundle(config())).toEqual(bundle);
+  });
+
+  it("runs every compose service from an image pinned to a tag, with a restart policy", () => {
+    const services = Object.entries(compose["services"] as Record<string, Obj>);
+    expect(services.map(([n]) => n).sort()).toEqual([
+      "authentik-server",
+      "authentik-worker",
+      "gatus",
+      "netbird-agent",
+      "netbird-dashboard",
+      "netbird-server",
+      "postgres",
+      "traefik",
+    ]);
+    for (const [name, s] of services) {
+      expect(s["image"], name).toMatch(/^[\w./-]+:[\w][\w.-]*$/);
+      expect(s["image"], name).not.toMatch(/:latest$/);
+      expect(["always", "unless-stopped"], name).toContain(s["restart"]);
+    }
+  });
+
+  it("health-checks every service whose image can run a probe (Gatus is FROM scratch)", () => {
+    for (const [name, s] of Object.entries(compose["services"] as Record<string, Obj>)) {
+      if (name === "gatus") continue;
+      expect(s["healthcheck"]?.["test"]?.[0], name).toMatch(/^CMD(-SHELL)?$/);
+    }
+  });
+
+  it("keeps state in named volumes, all declared", () => {
+    const declared = Object.keys(compose["volumes"]);
+    for (const [name, s] of Object.entries(compose["services"] as Record<string, Obj>))
+      for (const v of (s["volumes"] ?? []) as string[]) {
+        const source = v.split(":")[0]!;
+        if (!source.startsWith(".")) expect(declared, `${name}: ${v}`).toContain(source);
+      }
+    for (const v of ["postgres-data", "authentik-data", "netbird-data", "traefik-acme", "gatus-data"]) expect(declared).toContain(v);
+  });
+
+  it("gives containers their secrets only through env files Pulumi writes", () => {
+    const written = secretEnvFiles(c).map((f) => `./secrets/${f.file}`);
+    for (const [name, s] of Object.entries(compose["services"] as Record<string, Obj>))
+      for (const ref of (s["env_file"] ?? []) as string[]) expect(written, `${name} → ${ref}`).toContain(ref);
+    expect(compose["services"]["traefik"]["env_file"]).toEqual(["./secrets/traefik.env"]);
+    expect(compose["services"]["authentik-server"]["env_file"]).toEqual(["./secrets/authentik.env"]);
+  });
+
+  it("runs Authentik server and worker on Postgres, without Redis for the pinned 2026.x release", () => {
+    const s = compose["services"] as Record<string, Obj>;
+    expect(c.bifrost.images.authentik).toMatch(/:2026\./);
+    expect(Object.keys(s).some((n) => /redis/.test(n))).toBe(false);
+    for (const n of ["authentik-server", "authentik-worker"]) {
+      expect(s[n]!["depends_on"]).toEqual({ postgres: { condition: "service_healthy" } });
+      expect(s[n]!["environment"]["AUTHENTIK_POSTGRESQL__HOST"]).toBe("postgres");
+    }
+  });
+
+  it("runs the combined NetBird server with STUN published and the agent on the host network", () => {
+    const s = compose["services"] as Record<string, Obj>;
+    expect(s["netbird-server"]!["ports"]).toEqual(["3478:3478/udp"]);
+    expect(s["netbird-server"]!["volumes"]).toContain(`./${NETBIRD_CONFIG_PATH}:/etc/netbird/config.yaml:ro`);
+    expect(s["netbird-agent"]).toMatchObject({ network_mode: "host", environment: { NB_MANAGEMENT_URL: "https://netbird.lab.example.com", NB_WIREGUARD_PORT: "51820" } });
+  });
+
+  it("leaves the agent out until it is turned on", () => {
+    const off = renderBundle(config((v) => void (v.netbird.agent = false)));
+    expect(parse(file(off, "compose.yaml"))["services"]["netbird-agent"]).toBeUndefined();
+    expect(secretEnvFiles(config((v) => void (v.netbird.agent = false))).map((f) => f.file)).not.toContain("netbird-agent.env");
+  });
+
+  it("redirects HTTP to HTTPS and gets a wildcard certificate by DNS-01 through Cloudflare", () => {
+    const s = parse(file(bundle, "traefik/traefik.yaml"));
+    expect(s.entryPoints.web).toMatchObject({ address: ":80", http: { redirections: { entryPoint: { to: "websecure", scheme: "https" } } } });
+    expect(s.entryPoints.websecure.address).toBe(":443");
+    expect(s.entryPoints.websecure.http.tls).toEqual({ certResolver: "letsencrypt", domains: [{ main: "lab.example.com", sans: ["*.lab.example.com"] }] });
+    expect(s.certificatesResolvers.letsencrypt.acme).toMatchObject({ email: "admin@example.com", dnsChallenge: { provider: "cloudflare" } });
+    expect(s.certificatesResolvers.letsencrypt.acme.caServer).toBeUndefined();
+    expect(s.ping).toEqual({});
+  });
+
+  it("routes the auth, NetBird and status hostnames from project edge config", () => {
+    const r = dynamic["http"]["routers"];
+    expect(r["auth"]).toMatchObject({ rule: "Host(`auth.lab.example.com`)", service: "authentik" });
+    expect(r["uptime"]).toMatchObject({ rule: "Host(`status.lab.example.com`)", service: "gatus" });
+    expect(r["netbird-dashboard"].rule).toBe("Host(`netbird.lab.example.com`)");
+    expect(r["netbird-grpc"].rule).toContain("/management.ManagementService/");
+    expect(r["netbird-grpc"].priority).toBeGreaterThan(r["netbird-dashboard"].priority);
+    expect(dynamic["http"]["services"]["netbird-server-h2c"]["loadBalancer"]["servers"]).toEqual([{ url: "h2c://netbird-server:80" }]);
+  });
+
+  it("has exactly one router per public service, with ForwardAuth unless the service opts out", () => {
+    const routers = dynamic["http"]["routers"] as Record<string, Obj>;
+    const perService = Object.entries(routers).filter(([, r]) => /^Host\(`[^`]+`\)$/.test(r["rule"]) && r["service"].startsWith("svc-"));
+    expect(perService.map(([n]) => n)).toEqual(c.publicServices.map((s) => `svc-${s.name}`));
+    for (const s of c.publicServices) {
+      const router = routers[`svc-${s.name}`]!;
+      expect(router["rule"]).toBe(`Host(\`${s.name}.lab.example.com\`)`);
+      expect(router["middlewares"].includes("authentik"), s.name).toBe(s.forwardAuth);
+    }
+    expect(routers["svc-grafana"]!["middlewares"]).toContain("authentik");
+    expect(routers["svc-jellyfin"]!["middlewares"]).not.toContain("authentik");
+  });
+
+  it("forwards public services to the LAN Gateway over NetBird, keeping Host and verifying the public name", () => {
+    const svc = dynamic["http"]["services"]["svc-grafana"]["loadBalancer"];
+    expect(svc).toEqual({ servers: [{ url: "https://10.10.0.200" }], passHostHeader: true, serversTransport: "svc-grafana" });
+    expect(dynamic["http"]["serversTransports"]["svc-grafana"]).toEqual({ serverName: "grafana.lab.example.com" });
+  });
+
+  it("uses a service's own upstream when it names one", () => {
+    const b = renderBundle(config((v) => void (v.publicServices[1].upstream = "https://photos.internal.example.net:2283")));
+    const d = parse(file(b, "traefik/dynamic/bifrost.yaml"));
+    expect(d.http.services["svc-immich"].loadBalancer.servers).toEqual([{ url: "https://photos.internal.example.net:2283" }]);
+    expect(d.http.serversTransports["svc-immich"]).toEqual({ serverName: "photos.internal.example.net" });
+  });
+
+  it("points the ForwardAuth middleware at Authentik's embedded outpost", () => {
+    expect(dynamic["http"]["middlewares"]["authentik"]["forwardAuth"]["address"]).toBe(
+      "http://authentik-server:9000/outpost.goauthentik.io/auth/traefik",
+    );
+  });
+
+  it("configures NetBird for its public hostname, with only placeholders where secrets go", () => {
+    const nb = parse(file(bundle, "netbird/config.yaml.tmpl")).server;
+    expect(nb.exposedAddress).toBe("https://netbird.lab.example.com:443");
+    expect(nb.auth.issuer).toBe("https://netbird.lab.example.com/oauth2");
+    expect(nb.stunPorts).toEqual([3478]);
+    expect(nb.authSecret).toBe("${NETBIRD_RELAY_SECRET}");
+    expect(nb.store.encryptionKey).toBe("${NETBIRD_DATASTORE_ENCRYPTION_KEY}");
+    expect(nb.reverseProxy.trustedHTTPProxies).toEqual(["172.30.0.0/24"]);
+  });
+
+  it("checks every public hostname in Gatus, and the LAN Gateway over NetBird", () => {
+    const g = parse(file(bundle, "gatus/config.yaml"));
+    const hosts = g.endpoints.map((e: Obj) => e.url).filter((u: string) => u.startsWith("https://")).map((u: string) => new URL(u).hostname);
+    expect([...new Set(hosts)]).toEqual(["auth.lab.example.com", "netbird.lab.example.com", "status.lab.example.com", "grafana.lab.example.com", "immich.lab.example.com", "jellyfin.lab.example.com"]);
+    expect(g.endpoints.find((e: Obj) => e.name === "grafana").conditions).toContain("[STATUS] == any(302, 401)");
+    expect(g.endpoints.find((e: Obj) => e.url === "tcp://10.10.0.200:443")).toBeDefined();
+  });
+
+  it("tells bootstrap.sh the start order, secret files and which config changes need a restart", () => {
+    const env = file(bundle, "bootstrap.env");
+    expect(env).toContain("BIFROST_STAGES='postgres;authentik-server authentik-worker;netbird-server netbird-dashboard;traefik;gatus;netbird-agent'\n");
+    expect(env).toContain("BIFROST_SECRET_FILES='traefik.env postgres.env authentik.env netbird-server.env netbird-agent.env'\n");
+    expect(env).toContain("BIFROST_RESTART_ON='traefik=traefik/traefik.yaml;netbird-server=secrets/netbird-config.yaml;gatus=gatus/config.yaml'\n");
+    expect(env).toContain("BIFROST_HEALTH_TIMEOUT='300'\n");
+  });
+
+  it("changes the bundle hash when a rendered file changes", () => {
+    const other = renderBundle(config((v) => void v.publicServices.push({ name: "wiki", description: "Family wiki" })));
+    expect(other.hash).not.toBe(bundle.hash);
+    expect(bundle.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("secret env files", () => {
+  it("single-quotes values so compose does not interpolate them", () => {
+    expect(formatEnvFile({ A: "x$y", B: "p+q/=" })).toBe("A='x$y'\nB='p+q/='\n");
+  });
+
+  it("refuses a value that would break out of its quotes, without printing it", () => {
+    expect(() => formatEnvFile({ TOKEN: "it's-secret" })).toThrow(/TOKEN/);
+    expect(() => formatEnvFile({ TOKEN: "it's-secret" })).not.toThrow(/it's-secret/);
+  });
+});
+
+describe("cloud-init", () => {
+  const args = { hostname: "bifrost", user: "ops", publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample ops@laptop", extraPackages: ["htop"] };
+
+  it("is a #cloud-config document that parses as YAML with the expected modules", () => {
+    const text = renderCloudInit({ ...args, docker: "distro" });
+    expect(text.split("\n")[0]).toBe("#cloud-config");
+    const doc = parse(text);
+    expect(Object.keys(doc).sort()).toEqual(
+      ["disable_root", "hostname", "package_update", "package_upgrade", "packages", "preserve_hostname", "runcmd", "ssh_pwauth", "users", "write_files"].sort(),
+    );
+    expect(doc).toEqual(buildCloudConfig({ ...args, docker: "distro" }));
+  });
+
+  it("installs Docker from Ubuntu's archive or from Docker's repository", () => {
+    const distro = buildCloudConfig({ ...args, docker: "distro" });
+    expect(distro.packages).toEqual(expect.arrayContaining(["docker.io", "docker-compose-v2", "unattended-upgrades", "gettext-base", "htop"]));
+    expect(distro.apt).toBeUndefined();
+    const upstream = buildCloudConfig({ ...args, docker: "upstream" });
+    expect(upstream.packages).toEqual(expect.arrayContaining(["docker-ce", "docker-compose-plugin"]));
+    expect(upstream.packages).not.toContain("docker.io");
+    expect(upstream.apt?.sources["docker"]?.source).toContain("https://download.docker.com/linux/ubuntu");
+  });
+
+  it("creates a non-root sudo user that logs in by key only", () => {
+    const [user] = buildCloudConfig({ ...args, docker: "distro" }).users;
+    expect(user).toMatchObject({ name: "ops", lock_passwd: true, groups: ["sudo"], ssh_authorized_keys: [args.publicKey] });
+  });
+
+  it("hardens SSH: no passwords, no root, through an sshd_config.d drop-in", () => {
+    const doc = buildCloudConfig({ ...args, docker: "distro" });
+    expect(doc.ssh_pwauth).toBe(false);
+    expect(doc.disable_root).toBe(true);
+    const dropIn = doc.write_files.find((f) => f.path.startsWith("/etc/ssh/sshd_config.d/"));
+    expect(dropIn?.content).toMatch(/^PasswordAuthentication no$/m);
+    expect(dropIn?.content).toMatch(/^PermitRootLogin no$/m);
+    expect(dropIn?.content).toMatch(/^KbdInteractiveAuthentication no$/m);
+    expect(doc.runcmd).toContainEqual(["systemctl", "try-reload-or-restart", "ssh"]);
+  });
+
+  it("turns on unattended security upgrades", () => {
+    const doc = buildCloudConfig({ ...args, docker: "distro" });
+    const auto = doc.write_files.find((f) => f.path === "/etc/apt/apt.conf.d/20auto-upgrades");
+    expect(auto?.content).toContain('APT::Periodic::Unattended-Upgrade "1";');
+    expect(doc.write_files.map((f) => f.content).join("")).toContain("-security");
+    expect(doc.runcmd).toContainEqual(["systemctl", "enable", "--now", "unattended-upgrades"]);
+  });
+});

@@ -1,0 +1,330 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { formatConfigPath } from "../../core/config/errors";
+import type { CapturedResource } from "../../core/render/harness";
+import { STACK_REFERENCE_OUTPUTS } from "../../core/render/mocks/pulumi";
+import { placeholderSecrets, SECRETS, type SecretName } from "../../core/secrets";
+import { render, renderConfigError, renderMissingSecrets, type PlanView } from "../helpers/plan";
+
+const T = {
+  provider: "pulumi:providers:hcloud",
+  sshKey: "hcloud:index/sshKey:SshKey",
+  primaryIp: "hcloud:index/primaryIp:PrimaryIp",
+  firewall: "hcloud:index/firewall:Firewall",
+  server: "hcloud:index/server:Server",
+  command: "command:remote:Command",
+  copy: "command:remote:CopyToRemote",
+} as const;
+
+type Obj = Record<string, any>;
+const values = (r: CapturedResource): Obj => r.values as Obj;
+type Rule = { direction: string; protocol: string; port?: string; sourceIps: string[]; description: string };
+const rulesOf = (plan: PlanView): Rule[] => values(plan.one("bifrost-firewall", T.firewall))["rules"];
+const sshRule = (plan: PlanView) => rulesOf(plan).find((r) => r.protocol === "tcp" && r.port === "22");
+
+/** Every secret of the hetzner stack set to a value that cannot occur by chance. */
+function canaryEnv(tag = ""): Record<SecretName, string> {
+  const env = placeholderSecrets();
+  for (const name of Object.keys(env) as SecretName[]) env[name] = `CANARY${tag}x${name.toLowerCase().replace(/_/g, "")}x9Q`;
+  return env;
+}
+
+/** Text of every file the plan ships to the VPS or hands to cloud-init. */
+function renderedFiles(plan: PlanView): Array<{ name: string; text: string }> {
+  return [
+    ...plan.ofType(T.copy).map((r) => ({ name: r.name, text: String(values(r)["source"]["text"]) })),
+    { name: "userData", text: String(values(plan.one("bifrost-server", T.server))["userData"]) },
+  ];
+}
+
+describe("hetzner stack (committed example)", () => {
+  let plan: PlanView;
+  beforeAll(async () => {
+    plan = await render("hetzner");
+  });
+
+  it("configures the hcloud provider with the token as a secret", () => {
+    const provider = plan.one("hcloud", T.provider);
+    expect(plan.isSecretInput(provider, "token")).toBe(true);
+    expect(values(provider)["token"]).toBe(placeholderSecrets().HCLOUD_TOKEN);
+    for (const r of [...plan.ofType(T.server), ...plan.ofType(T.primaryIp), ...plan.ofType(T.firewall), ...plan.ofType(T.sshKey)])
+      expect(r.provider, r.name).toBe(provider.urn);
+  });
+
+  it("registers the admin public key from config", () => {
+    const key = plan.one("bifrost-ssh-key", T.sshKey);
+    expect(values(key)["publicKey"]).toMatch(/^ssh-ed25519 /);
+    expect(values(plan.one("bifrost-server", T.server))["sshKeys"]).toHaveLength(1);
+    expect(plan.invokes("hcloud:index/getSshKey:getSshKey")).toHaveLength(0);
+  });
+
+  it("keeps IPv4 and IPv6 as protected primary IPs that are not deleted with the server", () => {
+    const ips = plan.ofType(T.primaryIp);
+    expect(ips.map((ip) => values(ip)["type"]).sort()).toEqual(["ipv4", "ipv6"]);
+    for (const ip of ips) {
+      expect(ip.protect, ip.name).toBe(true);
+      expect(values(ip)).toMatchObject({ autoDelete: false, assigneeType: "server", deleteProtection: true, location: "fsn1" });
+    }
+  });
+
+  it("attaches the primary IPs and the firewall to the server", () => {
+    const server = plan.one("bifrost-server", T.server);
+    const [net] = values(server)["publicNets"];
+    expect(net).toMatchObject({ ipv4Enabled: true, ipv6Enabled: true });
+    expect(typeof net.ipv4).toBe("number");
+    expect(typeof net.ipv6).toBe("number");
+    expect(plan.dependsOn(server, plan.one("bifrost-ipv4", T.primaryIp))).toBe(true);
+    expect(plan.dependsOn(server, plan.one("bifrost-ipv6", T.primaryIp))).toBe(true);
+    expect(plan.dependsOn(server, plan.one("bifrost-firewall", T.firewall))).toBe(true);
+    expect(values(server)["firewallIds"]).toHaveLength(1);
+  });
+
+  it("protects the server from deletion and rebuild, with type, image, location and labels from config", () => {
+    expect(values(plan.one("bifrost-server", T.server))).toMatchObject({
+      deleteProtection: true,
+      rebuildProtection: true,
+      serverType: "cx22",
+      image: "ubuntu-24.04",
+      location: "fsn1",
+      labels: { role: "edge", "managed-by": "pulumi", env: "homelab" },
+    });
+  });
+
+  it("opens 80 and 443 to the world, each rule described", () => {
+    const rules = rulesOf(plan);
+    for (const port of ["80", "443"])
+      expect(rules.find((r) => r.protocol === "tcp" && r.port === port)?.sourceIps).toEqual(["0.0.0.0/0", "::/0"]);
+    for (const r of rules) {
+      expect(r.direction).toBe("in");
+      expect(r.description.length, JSON.stringify(r)).toBeGreaterThan(10);
+    }
+  });
+
+  it("opens SSH only to the configured admin CIDRs", () => {
+    expect(sshRule(plan)?.sourceIps).toEqual(["198.51.100.23/32", "2001:db8:77::/48"]);
+    for (const r of rulesOf(plan).filter((x) => x.port === "22")) expect(r.sourceIps).not.toContain("0.0.0.0/0");
+  });
+
+  it("opens NetBird STUN and the routing peer's WireGuard port over UDP", () => {
+    const udp = rulesOf(plan).filter((r) => r.protocol === "udp").map((r) => r.port);
+    expect(udp).toEqual(["3478", "51820"]);
+  });
+
+  it("passes cloud-init user data that creates the admin user with the registered key", () => {
+    const server = plan.one("bifrost-server", T.server);
+    const userData = String(values(server)["userData"]);
+    expect(userData.startsWith("#cloud-config\n")).toBe(true);
+    const doc = parse(userData);
+    expect(doc.users[0].name).toBe("ops");
+    expect(doc.users[0].ssh_authorized_keys).toEqual([values(plan.one("bifrost-ssh-key", T.sshKey))["publicKey"]]);
+  });
+
+  it("connects over SSH to the primary IPv4 as the admin user with the private key as a secret", async () => {
+    const ipv4 = plan.output("ipv4");
+    for (const r of [...plan.ofType(T.command), ...plan.ofType(T.copy)]) {
+      expect(values(r)["connection"], r.name).toMatchObject({ host: ipv4, user: "ops", privateKey: placeholderSecrets().BIFROST_SSH_PRIVATE_KEY });
+      expect(plan.isSecretInput(r, "connection.privateKey"), r.name).toBe(true);
+    }
+  });
+
+  it("copies every bundle file from memory into the bundle directory", () => {
+    const copies = plan.ofType(T.copy);
+    expect(copies.map((c) => values(c)["remotePath"]).sort()).toEqual([
+      "/opt/bifrost/bootstrap.env",
+      "/opt/bifrost/bootstrap.sh",
+      "/opt/bifrost/compose.yaml",
+      "/opt/bifrost/gatus/config.yaml",
+      "/opt/bifrost/netbird/config.yaml.tmpl",
+      "/opt/bifrost/traefik/dynamic/bifrost.yaml",
+      "/opt/bifrost/traefik/traefik.yaml",
+    ]);
+    for (const c of copies) {
+      expect(values(c)["source"]["$asset"], c.name).toBe("text");
+      expect(plan.dependsOn(c, plan.one("bifrost-bundle-prepare", T.command)), c.name).toBe(true);
+    }
+  });
+
+  it("writes each secret env file with mode 0600 from stdin that is a Pulumi secret", () => {
+    const envs = plan.ofType(T.command).filter((c) => c.name.startsWith("bifrost-bundle-env-"));
+    expect(envs.map((e) => e.name).sort()).toEqual([
+      "bifrost-bundle-env-authentik-env",
+      "bifrost-bundle-env-netbird-agent-env",
+      "bifrost-bundle-env-netbird-server-env",
+      "bifrost-bundle-env-postgres-env",
+      "bifrost-bundle-env-traefik-env",
+    ]);
+    for (const e of envs) {
+      expect(plan.isSecretInput(e, "stdin"), e.name).toBe(true);
+      const script = String(values(e)["create"]);
+      expect(script).toContain("chmod 0600");
+      expect(script).toMatch(/tee "\$tmp"/);
+      expect(script).not.toContain("placeholder-");
+    }
+    expect(values(plan.one("bifrost-bundle-env-traefik-env", T.command))["stdin"]).toBe(
+      `CF_DNS_API_TOKEN='${placeholderSecrets().CLOUDFLARE_API_TOKEN}'\n`,
+    );
+  });
+
+  it("runs bootstrap.sh after every file and env file is in place, with a secret trigger", () => {
+    const bootstrap = plan.one("bifrost-bundle-bootstrap", T.command);
+    expect(values(bootstrap)["create"]).toBe("sudo bash /opt/bifrost/bootstrap.sh");
+    for (const r of [...plan.ofType(T.copy), ...plan.ofType(T.command).filter((c) => c.name.startsWith("bifrost-bundle-env-"))])
+      expect(plan.dependsOn(bootstrap, r), r.name).toBe(true);
+    const triggers = values(bootstrap)["triggers"];
+    expect(triggers[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(triggers[1]).toMatch(/^[0-9a-f]{64}$/);
+    expect(plan.isSecretInput(bootstrap, "triggers[1]")).toBe(true);
+    expect(plan.isSecretInput(bootstrap, "triggers[0]")).toBe(false);
+  });
+
+  it("exports ipv4, ipv6, server id and the public hostnames, none of them secret", () => {
+    expect(plan.output("ipv4")).toMatch(/^203\.0\.113\.\d+$/);
+    expect(plan.output("ipv6")).toMatch(/^2001:db8:[0-9a-f]+::1$/);
+    expect(plan.output("serverId")).toMatch(/^\d+$/);
+    expect(plan.output("hostnames")).toEqual([
+      "auth.lab.example.com",
+      "netbird.lab.example.com",
+      "status.lab.example.com",
+      "grafana.lab.example.com",
+      "immich.lab.example.com",
+      "jellyfin.lab.example.com",
+    ]);
+    for (const key of ["ipv4", "ipv6", "serverId", "hostnames"]) expect(plan.isSecretOutput(key), key).toBe(false);
+  });
+
+  it("matches the example outputs other stacks read through their stack reference", () => {
+    const mock = STACK_REFERENCE_OUTPUTS["hetzner"]!;
+    expect(Object.keys(mock.outputs).sort()).toEqual(Object.keys(plan.plan.outputs).sort());
+    expect(mock.outputs["hostnames"]).toEqual(plan.output("hostnames"));
+  });
+});
+
+describe("hetzner secrets", () => {
+  let canary: PlanView;
+  beforeAll(async () => {
+    canary = await render("hetzner", { env: canaryEnv() });
+  });
+
+  it("never puts a secret value into a rendered file or cloud-init", () => {
+    const canaries = Object.values(canaryEnv());
+    const files = renderedFiles(canary);
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) for (const c of canaries) expect(f.text.includes(c), `${c} in ${f.name}`).toBe(false);
+  });
+
+  it("keeps every secret value behind a secret marker in every input", () => {
+    const canaries = Object.values(canaryEnv());
+    const printed = JSON.stringify(canary.resources.map((r) => r.inputs));
+    for (const c of canaries) expect(printed.includes(c), c).toBe(false);
+    // …while the secrets do reach the VPS through the env-file commands.
+    const stdin = canary.ofType(T.command).map((r) => String(values(r)["stdin"] ?? "")).join("");
+    for (const name of ["CLOUDFLARE_API_TOKEN", "AUTHENTIK_SECRET_KEY", "AUTHENTIK_POSTGRES_PASSWORD", "NETBIRD_RELAY_SECRET", "NETBIRD_DATASTORE_ENCRYPTION_KEY", "NETBIRD_SETUP_KEY"] as const)
+      expect(stdin, name).toContain(canaryEnv()[name]);
+  });
+
+  it("changes the bootstrap trigger when a secret changes, and only its secret part", async () => {
+    const changed = await render("hetzner", { env: { ...canaryEnv(), NETBIRD_RELAY_SECRET: "rotated-relay-secret" } });
+    const before = values(canary.one("bifrost-bundle-bootstrap", T.command))["triggers"];
+    const after = values(changed.one("bifrost-bundle-bootstrap", T.command))["triggers"];
+    expect(after[1]).not.toBe(before[1]);
+    expect(after[0]).toBe(before[0]);
+    expect(JSON.stringify(after)).not.toContain("rotated-relay-secret");
+    expect(values(changed.one("bifrost-bundle-env-netbird-server-env", T.command))["stdin"]).toContain("rotated-relay-secret");
+  });
+
+  it("asks for the setup key only when the NetBird agent is on", async () => {
+    const env = { ...placeholderSecrets() } as Record<string, string | undefined>;
+    delete env["NETBIRD_SETUP_KEY"];
+    const err = await renderMissingSecrets("hetzner", env);
+    expect(err.missing).toEqual(["NETBIRD_SETUP_KEY"]);
+    expect(SECRETS.NETBIRD_SETUP_KEY.required).toBe(false);
+  });
+});
+
+describe("hetzner config variants", () => {
+  it("looks up an existing Hetzner key by name instead of registering one", async () => {
+    const plan = await render("hetzner", {
+      config: (c) => {
+        delete c.ssh.publicKey;
+        c.ssh.existingKeyName = "laptop";
+      },
+    });
+    expect(plan.ofType(T.sshKey)).toHaveLength(0);
+    expect(plan.invokes("hcloud:index/getSshKey:getSshKey").map((i) => (i.args as Obj)["name"])).toEqual(["laptop"]);
+    const server = values(plan.one("bifrost-server", T.server));
+    expect(server["sshKeys"]).toEqual([expect.stringMatching(/^\d+$/)]);
+    expect(parse(String(server["userData"])).users[0].ssh_authorized_keys[0]).toMatch(/^ssh-ed25519 .* laptop$/);
+  });
+
+  it("closes SSH when no admin CIDRs are set, and opens a configured TURN range without the agent", async () => {
+    const env = { ...placeholderSecrets() } as Record<string, string | undefined>;
+    delete env["NETBIRD_SETUP_KEY"];
+    const plan = await render("hetzner", {
+      env,
+      config: (c) => {
+        c.firewall.adminCidrs = [];
+        c.netbird.agent = false;
+        c.netbird.relayPortRange = { from: 49152, to: 65535 };
+      },
+    });
+    expect(sshRule(plan)).toBeUndefined();
+    expect(rulesOf(plan).find((r) => r.port === "49152-65535")).toMatchObject({ protocol: "udp", sourceIps: ["0.0.0.0/0", "::/0"] });
+    expect(plan.find("bifrost-bundle-env-netbird-agent-env")).toBeUndefined();
+  });
+
+  it("rejects SSH from the whole internet unless the override is set", async () => {
+    const err = await renderConfigError("hetzner", { config: (c) => void c.firewall.adminCidrs.push("0.0.0.0/0", "::/0") });
+    expect(err.issues.map((i) => formatConfigPath(i.path))).toEqual(["homelab:firewall.adminCidrs[2]", "homelab:firewall.adminCidrs[3]"]);
+    expect(err.message).toContain("allowSshFromAnywhere");
+
+    const plan = await render("hetzner", {
+      config: (c) => {
+        c.firewall.adminCidrs = ["0.0.0.0/0"];
+        c.firewall.allowSshFromAnywhere = true;
+      },
+    });
+    expect(sshRule(plan)?.sourceIps).toEqual(["0.0.0.0/0"]);
+  });
+
+  it("lists every hetzner config problem in one error", async () => {
+    const err = await renderConfigError("hetzner", {
+      config: (c) => {
+        c.ssh.existingKeyName = "also-set";
+        c.ssh.user = "root";
+        c.hcloud.image = "debian-12";
+        c.firewall.adminCidrs = ["198.51.100.0/24", "198.51.100.0/24", "not-a-cidr"];
+        c.netbird.stunPorts = [3478, 51820];
+        c.netbird.relayPortRange = { from: 50000, to: 40000 };
+        c.bifrost.images.traefik = "traefik:latest";
+        c.bifrost.acmeEmail = "nope";
+      },
+    });
+    const paths = err.issues.map((i) => formatConfigPath(i.path));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "homelab:ssh",
+        "homelab:ssh.user",
+        "homelab:hcloud.image",
+        "homelab:firewall.adminCidrs[2]",
+        "homelab:netbird.relayPortRange",
+        "homelab:bifrost.images.traefik",
+        "homelab:bifrost.acmeEmail",
+      ]),
+    );
+  });
+
+  it("catches duplicate admin CIDRs and UDP port clashes in the cross-field rules", async () => {
+    const err = await renderConfigError("hetzner", {
+      config: (c) => {
+        c.firewall.adminCidrs = ["198.51.100.0/24", "198.51.100.0/24"];
+        c.netbird.stunPorts = [3478, 51820];
+        c.netbird.relayPortRange = { from: 3000, to: 4000 };
+      },
+    });
+    expect(err.issues.map((i) => formatConfigPath(i.path)).sort()).toEqual([
+      "homelab:firewall.adminCidrs[1]",
+      "homelab:netbird.peerPort",
+      "homelab:netbird.relayPortRange",
+    ]);
+  });
+});
