@@ -3,7 +3,7 @@
  * then run it. Only the selected stack's module is loaded.
  */
 import { UnknownStackError } from "./config/errors";
-import { decodeConfig, parseConfig, readPulumiConfig, type RawConfig } from "./config/load";
+import { decodeConfig, parseConfig, readPulumiConfig, textKeysOf, type RawConfig } from "./config/load";
 import { validateProject, type ProjectConfig } from "./config/project";
 import { readSecrets, type Environment } from "./secrets";
 import type { StackDefinition, StackOutputs } from "./stack";
@@ -27,7 +27,7 @@ export async function loadStack(stack: string): Promise<StackDefinition<any>> {
 
 /** Validates config for a stack without running it (used by tests and tools). */
 export function validateConfig<C>(def: StackDefinition<C>, raw: RawConfig): C {
-  return parseConfig(def.name, def.schema, decodeConfig(raw), (config) => [
+  return parseConfig(def.name, def.schema, decodeConfig(raw, textKeysOf(def.schema)), (config) => [
     ...validateProject(config as unknown as ProjectConfig),
     ...def.rules(config),
   ]);

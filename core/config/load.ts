@@ -14,19 +14,26 @@ export type RawConfig = Readonly<Record<string, string>>;
  * Pulumi as JSON text, scalars as plain strings. Keys of other namespaces
  * (provider config such as `proxmoxve:endpoint`) are ignored here.
  */
-export function decodeConfig(raw: RawConfig): Record<string, unknown> {
+export function decodeConfig(raw: RawConfig, textKeys: ReadonlySet<string> = new Set()): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const prefix = `${CONFIG_NAMESPACE}:`;
   for (const key of Object.keys(raw).sort()) {
     if (!key.startsWith(prefix)) continue;
+    const name = key.slice(prefix.length);
     const text = raw[key]!;
-    out[key.slice(prefix.length)] = decodeValue(text);
+    out[name] = textKeys.has(name) ? text : decodeValue(text);
   }
   return out;
 }
 
+/**
+ * Pulumi hands every value over as text: JSON for objects and lists, and the
+ * bare scalar otherwise (`true`, `3`). Keys whose schema is a string stay text
+ * (a version `1.13` must not become a number); everything else is decoded.
+ */
 function decodeValue(text: string): unknown {
-  const trimmed = text.trimStart();
+  const trimmed = text.trim();
+  if (trimmed === "true" || trimmed === "false" || /^-?\d+(\.\d+)?$/.test(trimmed)) return JSON.parse(trimmed);
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
     try {
       return JSON.parse(text);
@@ -40,6 +47,19 @@ function decodeValue(text: string): unknown {
 /** The config the running Pulumi program was given. */
 export function readPulumiConfig(): RawConfig {
   return pulumi.runtime.allConfig();
+}
+
+/** Top-level keys whose schema is text (string, enum or literal), so their values are never JSON-decoded. */
+export function textKeysOf(schema: z.ZodType): Set<string> {
+  const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+  const isText = (t: z.ZodType): boolean => {
+    const def = (t as unknown as { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } }).def;
+    if (def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "prefault")
+      return isText(def.innerType!);
+    if (def.type === "pipe") return isText(def.in!);
+    return def.type === "string" || def.type === "enum" || def.type === "literal" || def.type === "template_literal";
+  };
+  return new Set(Object.entries(shape).filter(([, t]) => isText(t)).map(([k]) => k));
 }
 
 /**

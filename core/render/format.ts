@@ -50,6 +50,7 @@ function flags(r: CapturedResource): string {
   if (r.deleteBeforeReplace) f.push("delete-before-replace");
   if (r.ignoreChanges.length) f.push(`ignore:${r.ignoreChanges.join(",")}`);
   if (r.importId) f.push(`import:${r.importId}`);
+  if (r.readId) f.push(`read:${r.readId}`);
   return f.length ? ` [${f.join(" ")}]` : "";
 }
 

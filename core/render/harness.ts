@@ -39,6 +39,8 @@ export interface CapturedResource {
   readonly additionalSecretOutputs: string[];
   readonly aliases: string[];
   readonly importId: string;
+  /** Set for resources read rather than managed (stack references, `.get`): the id read. */
+  readonly readId: string;
   readonly version: string;
   readonly pluginDownloadURL: string;
   readonly packageRef: string;
@@ -142,6 +144,12 @@ async function captureOnce(stack: string, options: RenderOptions): Promise<Captu
     resources.push(captureRegistration(req));
     return register(req, record(cb));
   };
+  // Reads (stack references, `Resource.get`) go through readResource, not registration.
+  const read = monitor["readResource"]!.bind(monitor);
+  monitor["readResource"] = (req, cb) => {
+    resources.push(captureRegistration(req));
+    return read(req, record(cb));
+  };
   monitor["invoke"] = (req, cb) => {
     invokes.push(captureInvoke(req));
     return invoke(req, record(cb));
@@ -154,6 +162,8 @@ async function captureOnce(stack: string, options: RenderOptions): Promise<Captu
       : await runProgram(stack, { config: config ?? {}, env });
     const resolved = await resolveOutputs(outputs);
     await settings.waitForRPCs();
+    // Rejections of failed registrations are reported on the next turn.
+    await new Promise((resolve) => setImmediate(resolve));
     if (failures.length > 0) throw failures[0];
     const urnOf = new Map(resources.map((r) => [r.urn, r]));
     return {
@@ -207,7 +217,8 @@ function captureRegistration(req: Req): CapturedResource {
   const type = call("getType", "");
   const name = call("getName", "");
   const parent = call("getParent", "");
-  const object = call<{ toJavaScript(): unknown } | undefined>("getObject", undefined);
+  const isRead = typeof req["getProperties"] === "function" && typeof req["getObject"] !== "function";
+  const object = call<{ toJavaScript(): unknown } | undefined>(isRead ? "getProperties" : "getObject", undefined);
   const decoded = decodeWire(object?.toJavaScript() ?? {});
   const propDeps: Record<string, string[]> = {};
   const map = call<{ forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void } | undefined>(
@@ -226,7 +237,7 @@ function captureRegistration(req: Req): CapturedResource {
     provider: strip(call("getProvider", "")),
     dependsOn: [...new Set(call<string[]>("getDependenciesList", []))].sort(),
     propertyDependencies: propDeps,
-    custom: call("getCustom", false),
+    custom: isRead ? true : call("getCustom", false),
     remote: call("getRemote", false),
     protect: call("getProtect", false),
     retainOnDelete: call("getRetainondelete", false),
@@ -236,6 +247,7 @@ function captureRegistration(req: Req): CapturedResource {
     additionalSecretOutputs: [...call<string[]>("getAdditionalsecretoutputsList", [])],
     aliases: aliasSpecs.map((a) => describeAlias(a)),
     importId: call("getImportid", ""),
+    readId: isRead ? call("getId", "") : "",
     version: call("getVersion", ""),
     pluginDownloadURL: call("getPlugindownloadurl", ""),
     packageRef: call("getPackageref", ""),

@@ -98,3 +98,25 @@ describe("JSON render (DESIGN §6)", () => {
     }
   });
 });
+
+describe("failures inside the program", () => {
+  it("reports an error thrown inside an apply that feeds a resource", async () => {
+    const capture = await captureStack("talos", {
+      program: async () => {
+        const a = new Thing("a", {});
+        new Thing("b", { x: a.id.apply((): string => { throw new Error("boom in apply"); }) });
+        return {};
+      },
+    });
+    expect(String(capture.error)).toContain("boom in apply");
+  });
+
+  it("captures read resources such as stack references", async () => {
+    const plan = await renderStack("talos", {
+      program: async () => ({ ip: new pulumi.StackReference("example-org/homelab/hetzner").getOutput("ipv4") }),
+    });
+    const ref = plan.resources.find((r) => r.type === "pulumi:pulumi:StackReference")!;
+    expect(ref.readId).toBe("example-org/homelab/hetzner");
+    expect(plan.outputs["ip"]).toBe("203.0.113.10");
+  });
+});
