@@ -1,7 +1,7 @@
 // The talos stack under config changes: scaling, upgrades of the image,
 // other Proxmox set-ups, and every config error the stack adds.
 import { beforeAll, describe, expect, it } from "vitest";
-import { formatConfigPath } from "../../core/config/errors";
+import { formatConfigPath, type ConfigError } from "../../core/config/errors";
 import { render, renderConfigError, renderMissingSecrets, type ConfigValues, type PlanView } from "../helpers/plan";
 
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
@@ -117,7 +117,7 @@ describe("other Proxmox set-ups", () => {
 });
 
 describe("config errors", () => {
-  const paths = (err: { issues: { path: readonly (string | number)[] }[] }) => err.issues.map((i) => formatConfigPath(i.path));
+  const paths = (err: ConfigError) => err.issues.map((i) => formatConfigPath(i.path));
 
   it("names the valid hosts when a node names an unknown one", async () => {
     const err = await renderConfigError("talos", { config: (c) => void (c["nodes"][1].host = "pve9") });

@@ -29,9 +29,23 @@ export const STACK_REFERENCE_OUTPUTS: Record<string, { outputs: Record<string, u
   talos: {
     outputs: {
       kubeconfig: EXAMPLE_KUBECONFIG,
-      talosconfig: "context: homelab\ncontexts:\n  homelab:\n    endpoints: [10.10.0.11]\n",
+      talosconfig: "context: homelab\ncontexts:\n  homelab:\n    endpoints: [10.10.0.11, 10.10.0.12, 10.10.0.13]\n    nodes: [10.10.0.11, 10.10.0.12, 10.10.0.13]\n",
       apiEndpoint: "https://10.10.0.10:6443",
-      nodes: { "k8s-cp-1": "10.10.0.11", "k8s-cp-2": "10.10.0.12", "k8s-cp-3": "10.10.0.13" },
+      nodes: {
+        "k8s-cp-1": "10.10.0.11",
+        "k8s-cp-2": "10.10.0.12",
+        "k8s-cp-3": "10.10.0.13",
+        "k8s-worker-1": "10.10.0.21",
+        "k8s-worker-2": "10.10.0.22",
+        "k8s-gpu-1": "10.10.0.31",
+      },
+      // Image kind → Image Factory schematic id (64 hex).
+      schematicIds: {
+        base: "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba",
+        gpu: "e2f7ae6d5f7fd1bb3cfb2ee4c6ba1fa3c1e5ea2a2c8d20ba1ad8fdd6c5e0d9a1",
+      },
+      talosVersion: "v1.13.9",
+      kubernetesVersion: "v1.35.4",
     },
     secret: ["kubeconfig", "talosconfig"],
   },
