@@ -26,6 +26,15 @@ default:
 core stack action *args:
     sops exec-env {{ secrets_file }} "pulumi stack select {{ if stack =~ stack_re { stack } else { error("unknown stack \"" + stack + "\"; valid stacks: " + stacks) } }} && pulumi {{ if action =~ action_re { action } else { error("unknown action \"" + action + "\"; valid actions: " + actions) } }}$(printf ' %q' "${@:3}")"
 
+# Create or update only the platform stack's bootstrap Secrets (and what they need), e.g. before Argo CD syncs apps.
+create-secrets *args:
+    sops exec-env {{ secrets_file }} "pulumi stack select platform && pulumi up --target '**::pulumi:pulumi:StackReference::talos' --target '**::pulumi:providers:kubernetes::cluster' --target '**::homelab:platform:Namespaces**' --target '**::homelab:platform:BootstrapSecrets**'{{ if args == "" { "" } else { " " + args } }}"
+
+# Restart the Cilium operator so it picks up Gateway API CRDs installed after it started (once, after the first platform up).
+cilium-restart:
+    kubectl --kubeconfig kubeconfig -n kube-system rollout restart deployment/cilium-operator
+    kubectl --kubeconfig kubeconfig -n kube-system rollout status deployment/cilium-operator --timeout=5m
+
 # Print a stack's plan offline (no Pulumi CLI, no credentials): just render talos [--json]
 render stack *flags:
     npm run --silent render -- {{ stack }}{{ if flags == "" { "" } else { " " + flags } }}
