@@ -81,7 +81,9 @@ export class BifrostBundle extends pulumi.ComponentResource {
         {
           connection,
           // The script is plain; the content arrives on stdin and only lives
-          // in a root-owned 0600 file (mktemp creates it 0600 already).
+          // in a root-owned 0600 file (mktemp creates it 0600 already). No
+          // delete step: removing delivery (or closing SSH) must not need a
+          // connection, nor strip secrets from running services.
           create: [
             "set -eu",
             `tmp=$(sudo mktemp ${secretsDir}/.${f.file}.XXXXXX)`,
@@ -89,7 +91,6 @@ export class BifrostBundle extends pulumi.ComponentResource {
             'sudo chmod 0600 "$tmp"',
             `sudo mv -f "$tmp" ${target}`,
           ].join("\n"),
-          delete: `sudo rm -f ${target}`,
           stdin: envFileContent(f, args.secret),
           triggers: [args.serverId],
           logging: "stderr",

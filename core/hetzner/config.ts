@@ -130,6 +130,11 @@ export const bifrostSchema = z
     acmeStaging: z.boolean().default(false),
     /** Private subnet of the bundle's Docker network; NetBird trusts Traefik's forwarded headers from it. */
     dockerSubnet: ipv4Network.default("172.30.0.0/24"),
+    /**
+     * Deliver and start the bundle over SSH on every `up`. Turn off to run
+     * with SSH closed (empty adminCidrs): the VPS keeps what it last received.
+     */
+    deliver: z.boolean().default(true),
     /** Seconds bootstrap.sh waits for each stage to become healthy before it fails with the service's logs. */
     healthTimeoutSeconds: z.number().int().min(30).max(3600).default(300),
     /** Pinned container images (tag or digest, never latest). */
@@ -164,6 +169,11 @@ export function validateHetzner(c: HetznerConfig): ConfigIssue[] {
         message: `${cidr} opens SSH to the whole internet; list your admin addresses instead, or set homelab:firewall.allowSshFromAnywhere: true if you really mean it`,
       });
   });
+  if (c.bifrost.deliver && c.firewall.adminCidrs.length === 0)
+    issues.push({
+      path: ["firewall", "adminCidrs"],
+      message: "bundle delivery connects over SSH, which an empty list closes; add the address you run Pulumi from, or set homelab:bifrost.deliver: false",
+    });
   issues.push(...repeated(c.firewall.adminCidrs, ["firewall", "adminCidrs"], "admin CIDR"));
   issues.push(...repeated(c.netbird.stunPorts, ["netbird", "stunPorts"], "STUN port"));
 

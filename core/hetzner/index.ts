@@ -41,7 +41,8 @@ export default defineStack({
     });
 
     const bundle = renderBundle(config);
-    new BifrostBundle(`${config.hcloud.name}-bundle`, {
+    if (config.bifrost.deliver)
+      new BifrostBundle(`${config.hcloud.name}-bundle`, {
       host: edge.ipv4,
       user: config.ssh.user,
       privateKey: secrets.require("BIFROST_SSH_PRIVATE_KEY"),

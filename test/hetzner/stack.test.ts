@@ -256,20 +256,38 @@ describe("hetzner config variants", () => {
     expect(parse(String(server["userData"])).users[0].ssh_authorized_keys[0]).toMatch(/^ssh-ed25519 .* laptop$/);
   });
 
-  it("closes SSH when no admin CIDRs are set, and opens a configured TURN range without the agent", async () => {
+  it("closes SSH when no admin CIDRs are set (delivery off), and opens a configured TURN range without the agent", async () => {
     const env = { ...placeholderSecrets() } as Record<string, string | undefined>;
     delete env["NETBIRD_SETUP_KEY"];
     const plan = await render("hetzner", {
       env,
       config: (c) => {
         c.firewall.adminCidrs = [];
+        c.bifrost.deliver = false;
         c.netbird.agent = false;
         c.netbird.relayPortRange = { from: 49152, to: 65535 };
       },
     });
     expect(sshRule(plan)).toBeUndefined();
     expect(rulesOf(plan).find((r) => r.port === "49152-65535")).toMatchObject({ protocol: "udp", sourceIps: ["0.0.0.0/0", "::/0"] });
+    expect(plan.ofType(T.command)).toHaveLength(0);
+    expect(plan.ofType(T.copy)).toHaveLength(0);
+    expect(plan.output("ipv4")).toMatch(/^203\.0\.113\./);
+  });
+
+  it("refuses to deliver over SSH that the firewall closes", async () => {
+    const err = await renderConfigError("hetzner", { config: (c) => void (c.firewall.adminCidrs = []) });
+    expect(err.issues.map((i) => formatConfigPath(i.path))).toEqual(["homelab:firewall.adminCidrs"]);
+    expect(err.message).toContain("homelab:bifrost.deliver: false");
+  });
+
+  it("leaves the agent's env file out when the agent is off", async () => {
+    const env = { ...placeholderSecrets() } as Record<string, string | undefined>;
+    delete env["NETBIRD_SETUP_KEY"];
+    const plan = await render("hetzner", { env, config: (c) => void (c.netbird.agent = false) });
     expect(plan.find("bifrost-bundle-env-netbird-agent-env")).toBeUndefined();
+    expect(plan.find("bifrost-bundle-env-traefik-env")).toBeDefined();
+    expect(rulesOf(plan).filter((r) => r.protocol === "udp").map((r) => r.port)).toEqual(["3478"]);
   });
 
   it("rejects SSH from the whole internet unless the override is set", async () => {
