@@ -45,6 +45,8 @@ export class TalosCluster extends pulumi.ComponentResource {
   readonly images: ReadonlyMap<ImageKind, TalosImage>;
   readonly secrets: talos.machine.Secrets;
   readonly bootstrap: talos.machine.Bootstrap;
+  /** Talos-level health of every node after bootstrap (an upgrade step can wait on it). */
+  readonly health: pulumi.Output<talos.cluster.GetHealthResult>;
   readonly kubeconfigResource: talos.cluster.Kubeconfig;
   /** Admin kubeconfig (secret). */
   readonly kubeconfig: pulumi.Output<string>;
@@ -177,7 +179,7 @@ export class TalosCluster extends pulumi.ComponentResource {
       },
     );
 
-    const health = talos.cluster.getHealthOutput(
+    const health = (this.health = talos.cluster.getHealthOutput(
       {
         clientConfiguration,
         controlPlaneNodes: controlPlanes.map((n) => n.ip),
@@ -189,7 +191,7 @@ export class TalosCluster extends pulumi.ComponentResource {
         timeouts: { read: "20m" },
       },
       { parent: this, provider: talosProvider, dependsOn: [this.bootstrap, ...this.nodes.map((n) => n.configApply)] },
-    );
+    ));
 
     this.kubeconfigResource = new talos.cluster.Kubeconfig(
       `${name}-kubeconfig`,

@@ -85,9 +85,14 @@ export class TalosNode extends pulumi.ComponentResource {
         efiDisk: { datastoreId: node.disk.datastore, type: "4m", preEnrolledKeys: false },
         scsiHardware: "virtio-scsi-single",
         operatingSystem: { type: "l26" },
-        agent: { enabled: true, trim: true },
+        // The agent (an image extension) lets Proxmox shut Talos down cleanly. Addresses are
+        // static, so the provider needs nothing from it on create: poll only briefly, because
+        // the agent may not answer while Talos sits in maintenance mode.
+        agent: { enabled: true, trim: true, timeout: "2m" },
         onBoot: true,
         started: true,
+        // A VM being deleted gets no graceful shutdown: its disk goes with it.
+        stopOnDestroy: true,
         cpu: { cores: node.cores, type: args.cpuType, units: node.cpuWeight },
         memory: { dedicated: node.memory, floating: node.memoryFloor ?? node.memory },
         disks: [
