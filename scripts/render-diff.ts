@@ -117,7 +117,8 @@ function prepareLocalPackages(root: string, worktree: string, baseSha: string, l
     const baseDir = path.join(worktree, dir);
     if (!fs.existsSync(path.join(baseDir, "package.json"))) continue; // not there at base; its render fails and is reported
     const out = outputDir(baseDir);
-    const same = spawnSyncQuiet("git", ["diff", "--quiet", baseSha, "--", dir], root) === 0;
+    // Documentation does not change the build.
+    const same = spawnSyncQuiet("git", ["diff", "--quiet", baseSha, "--", dir, ":(exclude,glob)**/*.md"], root) === 0;
     if (same && out && fs.existsSync(path.join(root, dir, out))) {
       fs.rmSync(path.join(baseDir, out), { recursive: true, force: true });
       fs.symlinkSync(path.join(root, dir, out), path.join(baseDir, out));
