@@ -324,6 +324,8 @@ describe("platform stack (committed example)", () => {
         T.namespace,
         T.secret,
         T.provider,
+        // The provider reads the kubeconfig from it, so a targeted update must include the read.
+        "pulumi:pulumi:StackReference",
       ].sort());
       expect(selected.filter((r) => r.type === T.secret)).toHaveLength(plan.ofType(T.secret).length);
       // Everything a selected Secret depends on is selected too (so a targeted update can create it).
