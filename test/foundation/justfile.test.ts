@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { CREATE_SECRETS_TARGETS } from "../../core/platform/targets";
 
 const root = path.resolve(__dirname, "..", "..");
 const justBin = path.join(root, "node_modules", ".bin", "just");
@@ -77,6 +78,13 @@ describe("other recipes", () => {
     expect(dryRun("talosconfig").err.trim()).toBe(
       "umask 077 && pulumi stack output talosconfig --show-secrets --stack talos > 'talosconfig' && chmod 600 'talosconfig'",
     );
+  });
+
+  it("create-secrets runs a platform up targeted at exactly the bootstrap-Secret globs the platform stack defines", () => {
+    const cmd = dryRun("create-secrets").err.trim();
+    expect(cmd).toMatch(/^sops exec-env secrets\/bootstrap\.sops\.yaml "pulumi stack select platform && pulumi up /);
+    const targets = [...cmd.matchAll(/--target '([^']+)'/g)].map((m) => m[1]);
+    expect(targets).toEqual([...CREATE_SECRETS_TARGETS]);
   });
 
   it("secrets-edit opens the sops file", () => {
