@@ -1,6 +1,7 @@
 // The talos stack under config changes: scaling, upgrades of the image,
 // other Proxmox set-ups, and every config error the stack adds.
 import { beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
 import { formatConfigPath, type ConfigError } from "../../core/config/errors";
 import { render, renderConfigError, renderMissingSecrets, type ConfigValues, type PlanView } from "../helpers/plan";
 
@@ -39,50 +40,54 @@ describe("scaling", () => {
 });
 
 describe("changing the image", () => {
-  let before: PlanView;
+  // Two changes from the committed example (v1.13.9, base extensions): a Talos
+  // version bump, and one more base extension.
   let newVersion: PlanView;
   let newExtension: PlanView;
+  const ids = (p: PlanView) => p.output("schematicIds") as Record<string, string>;
   beforeAll(async () => {
-    before = await render("talos");
     newVersion = await render("talos", { config: (c) => void (c["talos"].version = "v1.13.10") });
     newExtension = await render("talos", { config: (c) => void c["talos"].extensions.base.push("siderolabs/intel-ucode") });
   });
 
   it("a Talos version change points every download at the new version under a new stable name", () => {
-    const a = files(before);
-    const b = files(newVersion);
-    expect(b["homelab-image-base-pve1"]).toEqual({
-      fileName: "talos-v1.13.10-base-nocloud-amd64.img",
-      url: String(a["homelab-image-base-pve1"]!.url).replace("/v1.13.9/", "/v1.13.10/"),
-    });
-    expect(newVersion.output("schematicIds")).toEqual(before.output("schematicIds"));
+    const base = files(newVersion)["homelab-image-base-pve1"]!;
+    expect(base.fileName).toBe("talos-v1.13.10-base-nocloud-amd64.img");
+    expect(base.url).toBe(`https://factory.talos.dev/image/${ids(newVersion)["base"]}/v1.13.10/nocloud-amd64.raw.gz`);
   });
 
-  it("an extension change keeps the file name but changes schematic, URL and installer, for every kind built on base", () => {
-    const a = files(before);
-    const b = files(newExtension);
-    for (const name of Object.keys(a)) {
-      expect(b[name]!.fileName).toBe(a[name]!.fileName);
-      expect(b[name]!.url).not.toBe(a[name]!.url);
+  it("an extension change keeps the file name but changes schematic and URL, for every kind built on base", () => {
+    const changed = files(newExtension);
+    const unchanged = files(newVersion);
+    for (const name of Object.keys(changed)) {
+      expect(changed[name]!.fileName).toBe(String(unchanged[name]!.fileName).replace("v1.13.10", "v1.13.9"));
+      expect(changed[name]!.url).toContain(ids(newExtension)[name.includes("gpu") ? "gpu" : "base"]!);
     }
-    const ids = (p: PlanView) => p.output("schematicIds") as Record<string, string>;
-    expect(ids(newExtension)["base"]).not.toBe(ids(before)["base"]);
-    expect(ids(newExtension)["gpu"]).not.toBe(ids(before)["gpu"]);
+    expect(ids(newExtension)["base"]).not.toBe(ids(newVersion)["base"]);
+    expect(ids(newExtension)["gpu"]).not.toBe(ids(newVersion)["gpu"]);
+    const schematic = YAML.parse(newExtension.one("homelab-image-gpu-schematic").values["schematic"] as string);
+    expect(schematic.customization.systemExtensions.officialExtensions).toContain("siderolabs/intel-ucode");
   });
 
-  it("keeps the machine secrets and the VMs' identity across an upgrade", () => {
-    expect(newVersion.one("homelab-secrets").values).toEqual(before.one("homelab-secrets").values);
+  it("installs the new image through the machine config, and keeps the secrets and the VMs' identity", () => {
+    const installers = newExtension
+      .invokes("talos:machine/getConfiguration:getConfiguration")
+      .flatMap((i) => (i.values["configPatches"] as string[]).map((p) => YAML.parse(p)?.machine?.install?.image).filter(Boolean));
+    expect(installers).toContain(`factory.talos.dev/nocloud-installer/${ids(newExtension)["base"]}:v1.13.9`);
+    expect(newVersion.one("homelab-secrets").values).toEqual(newExtension.one("homelab-secrets").values);
     expect(newVersion.one("k8s-cp-1-vm", VM).values["vmId"]).toBe(1101);
   });
 });
 
 describe("other Proxmox set-ups", () => {
+  // One host, password auth, TLS opt-out, and a GPU by raw PCI ids.
   let plan: PlanView;
   beforeAll(async () => {
     plan = await render("talos", {
       config: (c) => {
-        c["proxmox"] = { ...c["proxmox"], auth: "password", username: "root@pam", insecure: true };
+        c["proxmox"] = { ...c["proxmox"], auth: "password", username: "root@pam", insecure: true, hosts: [{ name: "pve" }] };
         delete c["proxmox"].tokenId;
+        for (const n of c["nodes"]) delete n.host;
         const gpu = c["nodes"].find((n: ConfigValues) => n.name === "k8s-gpu-1");
         gpu.gpu = { pciIds: ["0000:01:00.0", "0000:02:00.0"] };
       },
@@ -104,15 +109,9 @@ describe("other Proxmox set-ups", () => {
     ]);
   });
 
-  it("places every node on the only host when there is one", async () => {
-    const single = await render("talos", {
-      config: (c) => {
-        c["proxmox"].hosts = [{ name: "pve" }];
-        for (const n of c["nodes"]) delete n.host;
-      },
-    });
-    expect(new Set(single.ofType(VM).map((r) => r.values["nodeName"]))).toEqual(new Set(["pve"]));
-    expect(single.ofType(FILE).map((f) => f.name).sort()).toEqual(["homelab-image-base-pve", "homelab-image-gpu-pve"]);
+  it("places every node on the only host, with one download per image there", () => {
+    expect(new Set(plan.ofType(VM).map((r) => r.values["nodeName"]))).toEqual(new Set(["pve"]));
+    expect(plan.ofType(FILE).map((f) => f.name).sort()).toEqual(["homelab-image-base-pve", "homelab-image-gpu-pve"]);
   });
 });
 
