@@ -74,5 +74,6 @@ describe("render:diff against the previous commit", () => {
     // The base was rendered in a worktree that is gone again; the working tree is untouched.
     expect(git("worktree", "list", "--porcelain").match(/^worktree /gm)).toHaveLength(1);
     expect(git("status", "--porcelain")).toBe("");
-  });
+    // Two renders in child processes: ~7 s on an idle 2-core machine, more when the suite runs beside it.
+  }, 90_000);
 });
