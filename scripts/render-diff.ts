@@ -241,6 +241,10 @@ export async function renderDiff(args: Args, cwd: string, log: (m: string) => vo
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help")) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   let args: Args;
   try {
     args = parseArgs(argv);
