@@ -39,10 +39,10 @@ export const STACK_REFERENCE_OUTPUTS: Record<string, { outputs: Record<string, u
         "k8s-worker-2": "10.10.0.22",
         "k8s-gpu-1": "10.10.0.31",
       },
-      // Image kind → Image Factory schematic id (64 hex).
+      // Image kind → Image Factory schematic id (64 hex), as the talos render produces them.
       schematicIds: {
-        base: "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba",
-        gpu: "e2f7ae6d5f7fd1bb3cfb2ee4c6ba1fa3c1e5ea2a2c8d20ba1ad8fdd6c5e0d9a1",
+        base: "7661cf827561cdef7461cc5c7361cac97a61d5ce7961d43b7861d2a87761d115",
+        gpu: "09afd35b0aafd4ee07afd03508afd1c805afcd0f06afcea203afc9e904afcb7c",
       },
       talosVersion: "v1.13.9",
       kubernetesVersion: "v1.35.4",
