@@ -19,6 +19,8 @@ const settings = require("@pulumi/pulumi/runtime/settings") as {
   getMonitor(): unknown;
   waitForRPCs(): Promise<void>;
 };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rpc = require("@pulumi/pulumi/runtime/rpc") as { unwrapSecretValues(v: unknown): [unknown, boolean] };
 
 export interface CapturedResource {
   readonly urn: string;
@@ -122,6 +124,7 @@ async function captureOnce(stack: string, options: RenderOptions): Promise<Captu
   const resources: CapturedResource[] = [];
   const invokes: CapturedInvoke[] = [];
   const failures: unknown[] = [];
+  const restore: (() => void)[] = [];
 
   await pulumi.runtime.setMocks(mocks, CONFIG_NAMESPACE, stack, false);
   const monitor = settings.getMonitor() as Record<string, (req: Req, cb: Callback) => unknown>;
@@ -150,8 +153,22 @@ async function captureOnce(stack: string, options: RenderOptions): Promise<Captu
     resources.push(captureRegistration(req));
     return read(req, record(cb));
   };
+  // The runtime strips secret markers from invoke arguments before the request
+  // (the engine never stores them). Remember the marked form so the plan can
+  // still print those arguments as "[secret]".
+  const markedArgs = new Map<string, unknown[]>();
+  const unwrap = rpc.unwrapSecretValues;
+  rpc.unwrapSecretValues = (value: unknown) => {
+    const result = unwrap(value);
+    if (result[1]) {
+      const key = stableStringify(decodeWire(result[0]).revealed);
+      markedArgs.set(key, [...(markedArgs.get(key) ?? []), value]);
+    }
+    return result;
+  };
+  restore.push(() => (rpc.unwrapSecretValues = unwrap));
   monitor["invoke"] = (req, cb) => {
-    invokes.push(captureInvoke(req));
+    invokes.push(captureInvoke(req, markedArgs));
     return invoke(req, record(cb));
   };
   pulumi.runtime.setAllConfig({ ...(config ?? {}) });
@@ -184,6 +201,7 @@ async function captureOnce(stack: string, options: RenderOptions): Promise<Captu
     // Let rejections already queued reach the handler before removing it.
     await new Promise((resolve) => setImmediate(resolve));
     process.off("unhandledRejection", onRejection);
+    for (const undo of restore) undo();
   }
 }
 
@@ -274,10 +292,13 @@ function describeAlias(alias: unknown): string {
   return String(alias);
 }
 
-function captureInvoke(req: Req): CapturedInvoke {
+function captureInvoke(req: Req, markedArgs: Map<string, unknown[]>): CapturedInvoke {
   const call = <T>(name: string, fallback: T): T => (typeof req[name] === "function" ? (req[name]!() as T) : fallback);
   const args = call<{ toJavaScript(): unknown } | undefined>("getArgs", undefined);
-  const decoded = decodeWire(args?.toJavaScript() ?? {});
+  const plain = args?.toJavaScript() ?? {};
+  const key = stableStringify(decodeWire(plain).revealed);
+  const marked = markedArgs.get(key)?.shift();
+  const decoded = decodeWire(marked ?? plain);
   return {
     token: call("getTok", ""),
     provider: strip(call("getProvider", "")),

@@ -120,3 +120,19 @@ describe("failures inside the program", () => {
     expect(plan.outputs["ip"]).toBe("203.0.113.10");
   });
 });
+
+describe("invoke arguments", () => {
+  it("keeps secret arguments as [secret] although the runtime strips their markers before the request", async () => {
+    const plan = await renderStack("talos", {
+      program: async () => {
+        // Any mocked token will do; the arguments are what is under test.
+        const r = pulumi.runtime.invokeOutput("pulumi:pulumi:getStack", { plain: "visible", key: pulumi.secret("hidden-key") });
+        return { r };
+      },
+    });
+    const invoke = plan.invokes.find((i) => i.token === "pulumi:pulumi:getStack")!;
+    expect(invoke.args).toEqual({ key: "[secret]", plain: "visible" });
+    expect(invoke.values["key"]).toBe("hidden-key");
+    expect(planToJson(plan)).not.toContain("hidden-key");
+  });
+});
