@@ -157,6 +157,22 @@ describe("renovate.json", () => {
     expect(annotations).toBeGreaterThan(0);
   });
 
+  it("annotates every pinned version and container image in the stack config, so none is silently left behind", () => {
+    const pinned = /^\s*(?:- )?(?:version|chartVersion|kubernetesVersion|[\w]+): ["']?(v?\d+\.\d+\.\d+[\w.-]*|[\w./-]+:[\w][\w.-]*(?:@sha256:[a-f0-9]{64})?)["']?\s*(#.*)?$/;
+    const unannotated: string[] = [];
+    for (const file of readdirSync(root).filter((f) => /^Pulumi\.[^/]+\.ya?ml$/.test(f))) {
+      const lines = readFileSync(path.join(root, file), "utf8").split("\n");
+      lines.forEach((line, i) => {
+        const m = pinned.exec(line);
+        // Version-like values, and image references (name:tag) under an images: map.
+        const isVersion = m && /(version|Version):/.test(line);
+        const isImage = m && /^\s+\w+: [\w./-]+\/?[\w.-]*:[\w]/.test(line) && lines.slice(0, i).reverse().find((l) => /^\s*\w+:\s*$/.test(l))?.trim() === "images:";
+        if ((isVersion || isImage) && !/^\s*#\s*renovate:/.test(lines[i - 1] ?? "")) unannotated.push(`${file}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    expect(unannotated).toEqual([]);
+  });
+
   it("keeps @pulumi/command on 1.x (DESIGN §3)", () => {
     const rule = config.packageRules.find((r) => (r["matchPackageNames"] as string[] | undefined)?.includes("@pulumi/command"));
     expect(rule?.["allowedVersions"]).toBe("<2");
