@@ -37,7 +37,9 @@ export function ciliumValues(a: CiliumValuesArgs): Values {
     // L2 announcements hold one lease per service; the default client rate limit starves them.
     k8sClientRateLimit: { qps: 50, burst: 100 },
     // The Gateway API CRDs come from the platform stack; the operator picks them up on its next start.
-    gatewayAPI: { enabled: true, enableAlpn: true, enableAppProtocol: true },
+    // The platform stack also owns the `cilium` GatewayClass: with the chart's default ("auto")
+    // a later talos run would create a second owner of the same object once the CRDs exist.
+    gatewayAPI: { enabled: true, enableAlpn: true, enableAppProtocol: true, gatewayClass: { create: "false" } },
     hubble: { enabled: true, relay: { enabled: true }, ui: { enabled: true } },
     operator: { replicas: Math.min(2, a.nodeCount) },
   };

@@ -271,7 +271,8 @@ describe("Cilium and Argo CD", () => {
       k8sServicePort: 6443,
       l2announcements: { enabled: true },
       externalIPs: { enabled: true },
-      gatewayAPI: { enabled: true },
+      // The platform stack owns the cilium GatewayClass; Cilium must not create a second one.
+      gatewayAPI: { enabled: true, gatewayClass: { create: "false" } },
       hubble: { relay: { enabled: true }, ui: { enabled: true } },
       cgroup: { autoMount: { enabled: false }, hostRoot: "/sys/fs/cgroup" },
     });
