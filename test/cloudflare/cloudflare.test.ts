@@ -15,8 +15,8 @@ const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
 const GET_ZONE = "cloudflare:index/getZone:getZone";
 const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 
-const BIFROST_V4 = "203.0.113.10";
-const BIFROST_V6 = "2001:db8:1234::1";
+const BIFROST_V4 = "203.0.113.124";
+const BIFROST_V6 = "2001:db8:55d9::1";
 const LAN_GATEWAY = "10.10.0.200";
 
 /** One line per record: `<name> <type> <content>`; CAA content as its zone-file form. */

@@ -117,7 +117,7 @@ describe("failures inside the program", () => {
     });
     const ref = plan.resources.find((r) => r.type === "pulumi:pulumi:StackReference")!;
     expect(ref.readId).toBe("example-org/homelab/hetzner");
-    expect(plan.outputs["ip"]).toBe("203.0.113.10");
+    expect(plan.outputs["ip"]).toBe("203.0.113.124");
   });
 });
 
@@ -134,5 +134,18 @@ describe("invoke arguments", () => {
     expect(invoke.args).toEqual({ key: "[secret]", plain: "visible" });
     expect(invoke.values["key"]).toBe("hidden-key");
     expect(planToJson(plan)).not.toContain("hidden-key");
+  });
+});
+
+describe("stack reference examples", () => {
+  it("match what the referenced stacks' own renders export, so downstream renders see real shapes", async () => {
+    const { STACK_REFERENCE_OUTPUTS } = await import("../../core/render/mocks/pulumi");
+    for (const [stack, ref] of Object.entries(STACK_REFERENCE_OUTPUTS)) {
+      const plan = await renderStack(stack);
+      expect(Object.keys(ref.outputs).sort(), stack).toEqual(Object.keys(plan.outputs).sort());
+      expect([...ref.secret].sort(), stack).toEqual([...plan.secretOutputs].sort());
+      for (const key of Object.keys(plan.outputs).filter((k) => !plan.secretOutputs.includes(k)))
+        expect(ref.outputs[key], `${stack}.${key}`).toEqual(plan.outputValues[key]);
+    }
   });
 });

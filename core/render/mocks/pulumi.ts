@@ -51,9 +51,9 @@ export const STACK_REFERENCE_OUTPUTS: Record<string, { outputs: Record<string, u
   },
   hetzner: {
     outputs: {
-      ipv4: "203.0.113.10",
-      ipv6: "2001:db8:1234::1",
-      serverId: "51234567",
+      ipv4: "203.0.113.124",
+      ipv6: "2001:db8:55d9::1",
+      serverId: "58521448",
       hostnames: [
         "auth.lab.example.com",
         "netbird.lab.example.com",
