@@ -8,30 +8,10 @@
  * therefore shows no change, which is the price of a credential-free diff.
  */
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import type { PlanDocument, PlanInvoke, PlanResource } from "../core/render/format";
+import type { Json } from "../core/render/wire";
 
-export interface PlanResource {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  readonly parent: string | null;
-  readonly provider: string | null;
-  readonly dependsOn: string[];
-  readonly protect: boolean;
-  readonly inputs: Json;
-}
-
-export interface PlanInvoke {
-  readonly token: string;
-  readonly args: Json;
-}
-
-export interface PlanDocument {
-  readonly stack: string;
-  readonly resources: PlanResource[];
-  readonly invokes: PlanInvoke[];
-  readonly outputs: Record<string, Json>;
-}
+export type { Json, PlanDocument, PlanInvoke, PlanResource };
 
 /** `undefined` on one side means the value is absent there. */
 export interface ValueChange {

@@ -5,9 +5,34 @@
 import type { CapturedResource, Plan } from "./harness";
 import { stableStringify, type Json } from "./wire";
 
+/** One resource of the DESIGN §6 document. */
+export interface PlanResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string | null;
+  readonly provider: string | null;
+  readonly dependsOn: string[];
+  readonly protect: boolean;
+  readonly inputs: Json;
+}
+
+export interface PlanInvoke {
+  readonly token: string;
+  readonly args: Json;
+}
+
+/** The DESIGN §6 document, as `npm run render -- <stack> --json` prints it. */
+export interface PlanDocument {
+  readonly stack: string;
+  readonly resources: PlanResource[];
+  readonly invokes: PlanInvoke[];
+  readonly outputs: Record<string, Json>;
+}
+
 /** The DESIGN §6 document. Byte-identical for identical input. */
 export function planToJson(plan: Plan): string {
-  const doc = {
+  const doc: PlanDocument = {
     stack: plan.stack,
     resources: plan.resources.map((r) => ({
       urn: r.urn,
