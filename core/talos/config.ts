@@ -152,17 +152,45 @@ export const argocdSchema = z
   })
   .strict();
 
+/** A Go duration as talosctl takes it: 30m, 1h, 1h30m, 90s. */
+const goDuration = z.string().regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, {
+  error: (issue) => `expected a duration like 30m, 1h or 1h30m, got ${JSON.stringify(issue.input)}`,
+});
+
+export const upgradesSchema = z
+  .object({
+    /**
+     * Plan the rolling upgrade steps (core/talos/upgrades.ts). Off: a changed
+     * Talos version or extension only changes the machine configs; running
+     * nodes keep their version until upgraded by hand.
+     */
+    enabled: z.boolean().default(true),
+    /** Workers (and, separately, GPU workers) upgraded at the same time. Control planes always go one by one. */
+    workerBatchSize: z.number().int().min(1, { error: "expected at least 1 node per batch" }).max(100).default(1),
+    /** Per node: image pull, install, drain, reboot and the wait for Ready (`talosctl upgrade --timeout`). */
+    nodeTimeout: goDuration.default("30m"),
+    /** Cap on evicting a node's pods before its reboot (`--drain-timeout`); PodDisruptionBudgets can hold it up. */
+    drainTimeout: goDuration.default("10m"),
+    /** How long a step waits for etcd (and the node) to be healthy before and after its upgrade. */
+    gateTimeout: goDuration.default("10m"),
+  })
+  .strict();
+
+export const UPGRADES_DEFAULTS = { enabled: true, workerBatchSize: 1, nodeTimeout: "30m", drainTimeout: "10m", gateTimeout: "10m" } as const;
+
 export const talosStackShape = {
   proxmox: proxmoxSchema,
   talos: talosSchema,
   cilium: ciliumSchema.default({ chartVersion: "1.18.12", values: {} }),
   argocd: argocdSchema,
+  upgrades: upgradesSchema.default(UPGRADES_DEFAULTS),
 } as const;
 
 export type ProxmoxConfig = z.infer<typeof proxmoxSchema>;
 export type TalosConfig = z.infer<typeof talosSchema>;
 export type CiliumConfig = z.infer<typeof ciliumSchema>;
 export type ArgoCdConfig = z.infer<typeof argocdSchema>;
+export type UpgradesConfig = z.infer<typeof upgradesSchema>;
 
 /** Cross-field rules of the talos stack (the project rules run as well). */
 export function validateTalosStack(c: { proxmox: ProxmoxConfig; nodes: readonly NodeConfig[] }): ConfigIssue[] {

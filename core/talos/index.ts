@@ -13,6 +13,7 @@ import { TalosCluster } from "./cluster";
 import { proxmoxSecrets, talosStackShape, validateTalosStack } from "./config";
 import { planPlacement } from "./placement";
 import { proxmoxProvider } from "./proxmox-provider";
+import { TalosUpgrades } from "./upgrades";
 
 export default defineStack({
   name: "talos",
@@ -44,6 +45,17 @@ export default defineStack({
     );
     // Argo CD's pods need the CNI to start.
     new ArgoCd("argocd", { config: c.argocd, provider: kubernetes }, { dependsOn: [cilium] });
+
+    // Rolling Talos, schematic and Kubernetes upgrades of the running nodes (no-ops on a new cluster).
+    if (c.upgrades.enabled)
+      new TalosUpgrades("upgrades", {
+        nodes: cluster.nodes,
+        talosconfig: cluster.talosconfig,
+        kubeconfig: cluster.kubeconfig,
+        kubernetesVersion: c.talos.kubernetesVersion,
+        config: c.upgrades,
+        clusterReady: [cluster.kubeconfigResource],
+      });
 
     return {
       kubeconfig: cluster.kubeconfig,

@@ -8,6 +8,8 @@ export const commandMocks: ProviderMocks = {
   resources: {
     "command:remote:Command": (args) => ({ id: `${args.name}-${stableHex(args.name, 8)}`, state: { stdout: "", stderr: "" } }),
     "command:remote:CopyToRemote": (args) => ({ id: `${args.name}-${stableHex(args.name, 8)}` }),
+    // A local command (the talos stack's upgrade steps) ran and printed nothing.
+    "command:local:Command": (args) => ({ id: `${args.name}-${stableHex(args.name, 8)}`, state: { stdout: "", stderr: "" } }),
   },
   invokes: {},
 };

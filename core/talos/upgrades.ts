@@ -1,0 +1,128 @@
+/**
+ * Rolling upgrades of a running cluster, planned by the talos stack itself
+ * (issue 12). The Talos provider's config apply writes a new installer image
+ * into a node's machine config but never upgrades the node, and the VMs
+ * ignore later boot images, so this component drives `talosctl`:
+ *
+ * - one step per node, keyed by its installer image (Talos version +
+ *   schematic): a changed image replaces the step, which upgrades that node;
+ *   an unchanged image plans nothing;
+ * - steps chained in rollout order (planUpgradeOrder): control planes one by
+ *   one, each gated on a healthy etcd with all members; then workers and GPU
+ *   workers in batches. A failed step fails `up` and nothing after it runs;
+ * - one Kubernetes step after all node steps, keyed by the Kubernetes version.
+ *
+ * Every step first reads what the cluster runs and does nothing when that is
+ * already the target: creating the steps on a new cluster reboots nothing,
+ * and an interrupted `up` resumes where it stopped. The talosctl and kubectl
+ * configs reach the scripts only as secret environment values; the scripts
+ * write them to a private temp dir removed on exit.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import type { UpgradesConfig } from "./config";
+import type { TalosNode } from "./node";
+import { planUpgradeOrder } from "./upgrade-order";
+
+export const NODE_UPGRADE_SCRIPT = readFileSync(path.join(__dirname, "scripts", "upgrade-node.sh"), "utf8");
+export const KUBERNETES_UPGRADE_SCRIPT = readFileSync(path.join(__dirname, "scripts", "upgrade-kubernetes.sh"), "utf8");
+
+/**
+ * The Kubernetes script takes its mode as the first argument; inside a
+ * Command the script text is the whole command, so `set --` supplies it.
+ */
+export function kubernetesCommand(mode: "confirm" | "upgrade"): string {
+  return `set -- ${mode}\n${KUBERNETES_UPGRADE_SCRIPT}`;
+}
+
+/** bash from PATH: the scripts use bash features (arrays, [[ ]]) that /bin/sh lacks. */
+const INTERPRETER = ["bash", "-c"];
+
+export interface TalosUpgradesArgs {
+  readonly nodes: readonly TalosNode[];
+  /** talosctl config (secret): endpoints on the control planes. */
+  readonly talosconfig: pulumi.Input<string>;
+  /** Admin kubeconfig (secret), for reading the running Kubernetes version. */
+  readonly kubeconfig: pulumi.Input<string>;
+  readonly kubernetesVersion: string;
+  readonly config: UpgradesConfig;
+  /** What must exist before any step runs: the bootstrapped, healthy cluster. */
+  readonly clusterReady: readonly pulumi.Resource[];
+}
+
+export class TalosUpgrades extends pulumi.ComponentResource {
+  /** Node name → its upgrade step. */
+  readonly nodeSteps: ReadonlyMap<string, command.local.Command>;
+  readonly kubernetesStep: command.local.Command;
+
+  constructor(name: string, args: TalosUpgradesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homelab:talos:Upgrades", name, {}, opts);
+    const cfg = args.config;
+    const talosconfig = pulumi.secret(args.talosconfig);
+    const controlPlanes = args.nodes.filter((n) => n.machineClass === "controlplane");
+    const controlPlaneIps = controlPlanes.map((n) => n.ip).join(",");
+
+    const nodeSteps = new Map<string, command.local.Command>();
+    // The first wave waits for the cluster and for every config apply, so a
+    // new installer image is in each machine config before any node reboots.
+    let previous: pulumi.Resource[] = [...args.clusterReady, ...args.nodes.map((n) => n.configApply)];
+    for (const wave of planUpgradeOrder(args.nodes, cfg.workerBatchSize)) {
+      const steps = wave.nodes.map((node) => {
+        const step = new command.local.Command(
+          `${name}-node-${node.nodeName}`,
+          {
+            create: NODE_UPGRADE_SCRIPT,
+            interpreter: INTERPRETER,
+            environment: {
+              HOMELAB_TALOSCONFIG: talosconfig,
+              NODE_NAME: node.nodeName,
+              NODE_IP: node.ip,
+              NODE_CLASS: node.machineClass,
+              TARGET_IMAGE: node.installerImage,
+              CONTROL_PLANE_IPS: controlPlaneIps,
+              NODE_TIMEOUT: cfg.nodeTimeout,
+              DRAIN_TIMEOUT: cfg.drainTimeout,
+              GATE_TIMEOUT: cfg.gateTimeout,
+            },
+            // A new Talos version or schematic replaces the step, and the new step upgrades the node.
+            triggers: [node.installerImage],
+            // talosctl prints progress, never credentials; the script never prints the config.
+            logging: "stdoutAndStderr",
+            addPreviousOutputInEnv: false,
+          },
+          { parent: this, dependsOn: [...previous, node.configApply] },
+        );
+        nodeSteps.set(node.nodeName, step);
+        return step;
+      });
+      previous = steps;
+    }
+    this.nodeSteps = nodeSteps;
+
+    this.kubernetesStep = new command.local.Command(
+      `${name}-kubernetes`,
+      {
+        create: kubernetesCommand("confirm"),
+        // A changed version updates (not replaces) the step, which runs the full upgrade.
+        update: kubernetesCommand("upgrade"),
+        interpreter: INTERPRETER,
+        environment: {
+          HOMELAB_TALOSCONFIG: talosconfig,
+          HOMELAB_KUBECONFIG: pulumi.secret(args.kubeconfig),
+          // upgrade-k8s is one call against one control plane; it walks the others itself.
+          CONTROL_PLANE_IP: controlPlanes[0]!.ip,
+          TARGET_VERSION: args.kubernetesVersion,
+        },
+        triggers: [args.kubernetesVersion],
+        logging: "stdoutAndStderr",
+        addPreviousOutputInEnv: false,
+      },
+      // After every node step: Kubernetes moves only on nodes that run their target Talos.
+      { parent: this, dependsOn: previous },
+    );
+
+    this.registerOutputs({});
+  }
+}
