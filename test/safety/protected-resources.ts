@@ -1,0 +1,96 @@
+/**
+ * The resources that must survive a careless `pulumi destroy`, a refactor or
+ * a replacement, written out by hand (not derived from the plan): losing one
+ * of these protections is a decision, taken by editing this list in review.
+ *
+ * `protect`: Pulumi refuses to delete it. `retainOnDelete`: Pulumi forgets it
+ * but leaves it in place. `inputs`: the provider's own protection flags.
+ */
+import type { Json } from "../../core/render/wire";
+import type { StackName } from "../../core/stacks";
+
+export interface ProtectedResource {
+  readonly stack: StackName;
+  readonly type: string;
+  readonly name: string;
+  readonly protect?: true;
+  readonly retainOnDelete?: true;
+  /** Inputs that must keep these values (provider-side delete/rebuild protection). */
+  readonly inputs?: Readonly<Record<string, Json>>;
+  readonly why: string;
+}
+
+export const PROTECTED: readonly ProtectedResource[] = [
+  {
+    stack: "talos",
+    type: "talos:machine/secrets:Secrets",
+    name: "homelab-secrets",
+    protect: true,
+    why: "the cluster PKI and tokens: generated once; a new one means a new cluster that no node trusts",
+  },
+  {
+    stack: "hetzner",
+    type: "hcloud:index/primaryIp:PrimaryIp",
+    name: "bifrost-ipv4",
+    protect: true,
+    inputs: { deleteProtection: true, autoDelete: false },
+    why: "DNS points at it: it outlives the server so a rebuild keeps every public hostname valid",
+  },
+  {
+    stack: "hetzner",
+    type: "hcloud:index/primaryIp:PrimaryIp",
+    name: "bifrost-ipv6",
+    protect: true,
+    inputs: { deleteProtection: true, autoDelete: false },
+    why: "DNS (AAAA) points at it: it outlives the server",
+  },
+  {
+    stack: "hetzner",
+    type: "hcloud:index/server:Server",
+    name: "bifrost-server",
+    inputs: { deleteProtection: true, rebuildProtection: true },
+    why: "the public edge with Authentik's and NetBird's state: Hetzner refuses delete and reinstall until turned off on purpose",
+  },
+  {
+    stack: "platform",
+    type: "kubernetes:yaml/v2:ConfigFile",
+    name: "gateway-api-manifest",
+    retainOnDelete: true,
+    why: "the Gateway API CRDs: deleting a CRD deletes every Gateway and route of every workload",
+  },
+  {
+    stack: "platform",
+    type: "kubernetes:core/v1:Namespace",
+    name: "namespaces-cert-manager",
+    retainOnDelete: true,
+    why: "deleting a namespace deletes everything in it, including what Argo CD deployed there",
+  },
+  {
+    stack: "platform",
+    type: "kubernetes:core/v1:Namespace",
+    name: "namespaces-gateway",
+    retainOnDelete: true,
+    why: "deleting a namespace deletes everything in it",
+  },
+  {
+    stack: "platform",
+    type: "kubernetes:core/v1:Namespace",
+    name: "namespaces-monitoring",
+    retainOnDelete: true,
+    why: "deleting a namespace deletes everything in it, including Grafana's data deployed by Argo CD",
+  },
+  {
+    stack: "authentik",
+    type: "authentik:index/outpost:Outpost",
+    name: "forward-auth-outpost",
+    retainOnDelete: true,
+    why: "Authentik's embedded outpost, adopted by import: it existed before this stack and must outlive it",
+  },
+  {
+    stack: "authentik",
+    type: "authentik:index/stageIdentification:StageIdentification",
+    name: "github-identification-stage",
+    retainOnDelete: true,
+    why: "Authentik's default login stage, adopted by import: deleting it breaks every login",
+  },
+];
