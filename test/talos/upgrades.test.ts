@@ -1,0 +1,210 @@
+// Rolling upgrades in the talos stack's plan: which steps exist, what they
+// run, in which order, what changes when the config changes, and that the
+// client configs stay secret. Three renders, shared by every test:
+//   base    the committed example (3 control planes, 2 workers, 1 GPU worker)
+//   bumped  a new Talos and Kubernetes version, workers in batches of 2
+//   gpuExt  one more GPU extension (a new GPU schematic), nothing else
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { formatConfigPath } from "../../core/config/errors";
+import type { CapturedResource } from "../../core/render/harness";
+import { render, renderConfigError, type PlanView } from "../helpers/plan";
+
+const COMMAND = "command:local:Command";
+const scripts = path.resolve(__dirname, "..", "..", "core", "talos", "scripts");
+const NODE_SCRIPT = readFileSync(path.join(scripts, "upgrade-node.sh"), "utf8");
+const K8S_SCRIPT = readFileSync(path.join(scripts, "upgrade-kubernetes.sh"), "utf8");
+
+const CPS = ["k8s-cp-1", "k8s-cp-2", "k8s-cp-3"];
+const WORKERS = ["k8s-worker-1", "k8s-worker-2"];
+const GPUS = ["k8s-gpu-1"];
+const ALL = [...CPS, ...WORKERS, ...GPUS];
+
+let base: PlanView;
+let bumped: PlanView;
+let gpuExt: PlanView;
+beforeAll(async () => {
+  [base, bumped, gpuExt] = await Promise.all([
+    render("talos"),
+    render("talos", {
+      config: (c) => {
+        c["talos"].version = "v1.13.10";
+        c["talos"].kubernetesVersion = "v1.35.5";
+        c["upgrades"].workerBatchSize = 2;
+      },
+    }),
+    render("talos", { config: (c) => void c["talos"].extensions.gpu.push("siderolabs/nvidia-fabricmanager-production") }),
+  ]);
+});
+
+const step = (plan: PlanView, node: string) => plan.one(`upgrades-node-${node}`, COMMAND);
+const k8s = (plan: PlanView) => plan.one("upgrades-kubernetes", COMMAND);
+const env = (r: CapturedResource) => r.values["environment"] as Record<string, string>;
+const directlyAfter = (a: CapturedResource, b: CapturedResource) => a.dependsOn.includes(b.urn);
+
+describe("upgrade steps", () => {
+  it("has one step per node and one Kubernetes step, all local commands under the Upgrades component", () => {
+    const component = base.one("upgrades", "homelab:talos:Upgrades");
+    expect(base.childrenOf(component).map((r) => r.name).sort()).toEqual(
+      [...ALL.map((n) => `upgrades-node-${n}`), "upgrades-kubernetes"].sort(),
+    );
+    expect(base.ofType(COMMAND)).toHaveLength(ALL.length + 1);
+  });
+
+  it("keys each node step on the node's installer image (Talos version + schematic), which the script upgrades to", () => {
+    for (const node of ALL) {
+      const s = step(base, node);
+      const kind = GPUS.includes(node) ? "gpu" : "base";
+      const installer = `factory.talos.dev/nocloud-installer/${(base.output("schematicIds") as Record<string, string>)[kind]}:v1.13.9`;
+      expect(s.values["triggers"]).toEqual([installer]);
+      expect(env(s)).toMatchObject({ NODE_NAME: node, TARGET_IMAGE: installer, NODE_CLASS: kind === "gpu" ? "gpu" : CPS.includes(node) ? "controlplane" : "worker" });
+    }
+  });
+
+  it("is a no-op on first creation: create runs the node script, which checks the running version and schematic before anything else", () => {
+    const s = step(base, "k8s-worker-1");
+    expect(s.values["create"]).toBe(NODE_SCRIPT);
+    expect(s.values["update"]).toBeUndefined();
+    expect(s.values["delete"]).toBeUndefined();
+    expect(s.values["interpreter"]).toEqual(["bash", "-c"]);
+    // The check (waiting until the node's API answers), then the early exit, come before the only upgrade call.
+    const check = NODE_SCRIPT.indexOf('wait_for "the node\'s Talos API to answer" read_running');
+    const skip = NODE_SCRIPT.indexOf("if runs_target; then", check);
+    const exit = NODE_SCRIPT.indexOf("exit 0", skip);
+    const upgrade = NODE_SCRIPT.indexOf('talosctl --nodes "$NODE_IP" upgrade');
+    expect(check).toBeGreaterThan(0);
+    expect([check < skip, skip < exit, exit < upgrade]).toEqual([true, true, true]);
+    expect(NODE_SCRIPT.split('talosctl --nodes "$NODE_IP" upgrade')).toHaveLength(2);
+  });
+
+  it("upgrades control planes one at a time in config order, each gated on etcd with every control plane a member", () => {
+    const [cp1, cp2, cp3] = CPS.map((n) => step(base, n));
+    expect(directlyAfter(cp2!, cp1!)).toBe(true);
+    expect(directlyAfter(cp3!, cp2!)).toBe(true);
+    expect(base.dependsOn(cp1!, cp2!)).toBe(false);
+    for (const cp of [cp1!, cp2!, cp3!]) expect(env(cp)["CONTROL_PLANE_IPS"]).toBe("10.10.0.11,10.10.0.12,10.10.0.13");
+    // The gate sits between the version check and the upgrade, for control planes only.
+    const gate = NODE_SCRIPT.indexOf('wait_for "a healthy etcd before upgrading" etcd_healthy');
+    expect(NODE_SCRIPT.lastIndexOf("if [[ $NODE_CLASS == controlplane ]]; then", gate)).toBeGreaterThan(NODE_SCRIPT.indexOf("if runs_target; then"));
+    expect(gate).toBeLessThan(NODE_SCRIPT.indexOf('talosctl --nodes "$NODE_IP" upgrade'));
+  });
+
+  it("starts only once the cluster is up (kubeconfig fetched after the health wait) and every node holds its new config", () => {
+    const first = step(base, "k8s-cp-1");
+    expect(base.dependsOn(first, base.one("homelab-kubeconfig"))).toBe(true);
+    for (const node of ALL) expect(directlyAfter(first, base.one(`${node}-config`))).toBe(true);
+    for (const node of ALL) expect(directlyAfter(step(base, node), base.one(`${node}-config`))).toBe(true);
+  });
+
+  it("by default upgrades workers one at a time after the last control plane, and GPU workers last", () => {
+    const [w1, w2] = WORKERS.map((n) => step(base, n));
+    expect(directlyAfter(w1!, step(base, "k8s-cp-3"))).toBe(true);
+    expect(directlyAfter(w2!, w1!)).toBe(true);
+    expect(directlyAfter(step(base, "k8s-gpu-1"), w2!)).toBe(true);
+    expect(base.dependsOn(w1!, w2!)).toBe(false);
+  });
+
+  it("with workerBatchSize 2 upgrades both workers together, and the GPU worker waits for the whole batch", () => {
+    const [w1, w2] = WORKERS.map((n) => step(bumped, n));
+    expect(bumped.dependsOn(w1!, w2!) || bumped.dependsOn(w2!, w1!)).toBe(false);
+    for (const w of [w1!, w2!]) expect(directlyAfter(w, step(bumped, "k8s-cp-3"))).toBe(true);
+    const gpu = step(bumped, "k8s-gpu-1");
+    expect([directlyAfter(gpu, w1!), directlyAfter(gpu, w2!)]).toEqual([true, true]);
+    // Control planes stay one by one whatever the batch size.
+    expect(directlyAfter(step(bumped, "k8s-cp-2"), step(bumped, "k8s-cp-1"))).toBe(true);
+  });
+});
+
+describe("what a config change upgrades", () => {
+  it("a Talos version change re-keys every node step to the new version, one step per node", () => {
+    for (const node of ALL) {
+      const before = step(base, node).values["triggers"] as string[];
+      const after = step(bumped, node).values["triggers"] as string[];
+      expect(after).not.toEqual(before);
+      expect(after[0]).toMatch(/^factory\.talos\.dev\/nocloud-installer\/[0-9a-f]{64}:v1\.13\.10$/);
+      expect(after[0]!.replace(":v1.13.10", ":v1.13.9")).toBe(before[0]);
+    }
+    expect(bumped.ofType(COMMAND)).toHaveLength(ALL.length + 1);
+  });
+
+  it("a GPU extension change re-keys only the GPU node steps; every other step is input-for-input unchanged", () => {
+    for (const node of ALL) {
+      const before = step(base, node);
+      const after = step(gpuExt, node);
+      if (GPUS.includes(node)) expect(after.values["triggers"]).not.toEqual(before.values["triggers"]);
+      else {
+        expect(after.values).toEqual(before.values);
+        expect(after.dependsOn).toEqual(before.dependsOn);
+      }
+    }
+    expect(k8s(gpuExt).values).toEqual(k8s(base).values);
+  });
+});
+
+describe("the Kubernetes step", () => {
+  it("runs after every node step, against one control plane, keyed by the Kubernetes version", () => {
+    const s = k8s(base);
+    for (const node of ALL) expect(base.dependsOn(s, step(base, node))).toBe(true);
+    expect(directlyAfter(s, step(base, "k8s-gpu-1"))).toBe(true);
+    expect(s.values["triggers"]).toEqual(["v1.35.4"]);
+    expect(env(s)).toMatchObject({ CONTROL_PLANE_IP: "10.10.0.11", TARGET_VERSION: "v1.35.4" });
+    expect(k8s(bumped).values["triggers"]).toEqual(["v1.35.5"]);
+    expect(env(k8s(bumped))["TARGET_VERSION"]).toBe("v1.35.5");
+  });
+
+  it("only confirms on creation, and on a version change upgrades with a dry run first", () => {
+    const s = k8s(base);
+    expect(s.values["create"]).toBe(`set -- confirm\n${K8S_SCRIPT}`);
+    expect(s.values["update"]).toBe(`set -- upgrade\n${K8S_SCRIPT}`);
+    const skip = K8S_SCRIPT.indexOf("if [[ $mode == confirm ]] && at_target; then");
+    const dryRun = K8S_SCRIPT.indexOf("upgrade_k8s --dry-run");
+    const real = K8S_SCRIPT.indexOf("upgrade_k8s\n", dryRun);
+    expect([skip > 0, skip < dryRun, dryRun < real]).toEqual([true, true, true]);
+    expect(K8S_SCRIPT).toContain('upgrade-k8s --to "${target#v}"');
+  });
+});
+
+describe("secrecy", () => {
+  it("passes the talosconfig and kubeconfig only as secret environment values, never in a command string or plain input", () => {
+    const talosconfig = String(base.output("talosconfig"));
+    const kubeconfig = String(base.output("kubeconfig"));
+    expect(talosconfig.length).toBeGreaterThan(100);
+    const key = /key: (\S+)/.exec(talosconfig)![1]!;
+    for (const r of base.ofType(COMMAND)) {
+      expect(env(r)["HOMELAB_TALOSCONFIG"]).toBe(talosconfig);
+      expect(base.isSecretInput(r, "environment.HOMELAB_TALOSCONFIG")).toBe(true);
+      const plain = JSON.stringify(r.inputs);
+      for (const secret of [talosconfig, kubeconfig, key]) expect(plain).not.toContain(secret);
+      for (const field of ["create", "update", "delete", "stdin", "triggers", "interpreter", "dir"])
+        for (const secret of [talosconfig, kubeconfig, key]) expect(JSON.stringify(r.values[field] ?? "")).not.toContain(secret);
+      expect(r.values["stdin"]).toBeUndefined();
+    }
+    expect(env(k8s(base))["HOMELAB_KUBECONFIG"]).toBe(kubeconfig);
+    expect(base.isSecretInput(k8s(base), "environment.HOMELAB_KUBECONFIG")).toBe(true);
+  });
+
+  it("the scripts write the configs only to a private temp dir they remove on exit, and never print them", () => {
+    for (const script of [NODE_SCRIPT, K8S_SCRIPT]) {
+      expect(script).toContain('workdir="$(mktemp -d)"');
+      expect(script).toContain("trap 'rm -rf \"$workdir\"' EXIT");
+      expect(script).toContain("umask 077");
+      expect(script).not.toMatch(/set -x|echo "\$HOMELAB_|printf '%s\\n' "\$HOMELAB_/);
+      expect(script).toMatch(/unset HOMELAB_TALOSCONFIG/);
+    }
+  });
+});
+
+describe("config", () => {
+  it("rejects a batch size below 1 and a timeout talosctl cannot read, naming the keys", async () => {
+    const error = await renderConfigError("talos", {
+      config: (c) => {
+        c["upgrades"].workerBatchSize = 0;
+        c["upgrades"].nodeTimeout = "half an hour";
+      },
+    });
+    const paths = error.issues.map((i) => formatConfigPath(i.path));
+    expect(paths).toEqual(expect.arrayContaining(["homelab:upgrades.workerBatchSize", "homelab:upgrades.nodeTimeout"]));
+    expect(error.message).toContain("expected a duration like 30m");
+  });
+});
