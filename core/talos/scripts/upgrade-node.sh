@@ -14,6 +14,7 @@
 #   TARGET_IMAGE         factory.talos.dev/<platform>-installer/<schematic id>:<Talos version>
 #   CONTROL_PLANE_IPS    every control-plane IP, comma separated (the etcd gate)
 #   NODE_TIMEOUT, DRAIN_TIMEOUT, GATE_TIMEOUT   durations like 30m
+# Optional: POLL_SECONDS between health polls (default 10).
 # Needs talosctl and jq on PATH (`just doctor`).
 set -euo pipefail
 
@@ -55,14 +56,14 @@ seconds() {
   echo "$total"
 }
 
-# Polls a check every 10 s until it passes or the gate timeout runs out.
+# Polls a check every POLL_SECONDS (10) until it passes or the gate timeout runs out.
 wait_for() {
   local what="$1" deadline
   shift
   deadline=$((SECONDS + $(seconds "$GATE_TIMEOUT")))
   until "$@"; do
     ((SECONDS < deadline)) || fail "gave up after $GATE_TIMEOUT waiting for $what"
-    sleep 10
+    sleep "${POLL_SECONDS:-10}"
   done
 }
 
