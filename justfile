@@ -47,6 +47,10 @@ test:
 typecheck:
     npm run typecheck
 
+# Check the tools the stacks need on this machine and say how to install what is missing.
+doctor:
+    bash scripts/doctor.sh
+
 # Write the cluster kubeconfig from the talos stack outputs (mode 0600).
 kubeconfig path="kubeconfig":
     umask 077 && pulumi stack output kubeconfig --show-secrets --stack talos > {{ quote(path) }} && chmod 600 {{ quote(path) }}

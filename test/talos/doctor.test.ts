@@ -1,0 +1,82 @@
+// `just doctor` on a machine we control: PATH holds only stand-ins for the
+// tools we say are installed, so what it reports as missing is exactly what
+// we left out.
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+
+const root = path.resolve(__dirname, "..", "..");
+const bash = spawnSync("bash", ["-c", "command -v bash"], { encoding: "utf8" }).stdout.trim();
+
+// What each real tool prints for its version command (first lines only).
+const VERSIONS: Record<string, string> = {
+  node: "v20.19.0",
+  npm: "10.8.2",
+  pulumi: "v3.190.0",
+  sops: "sops 3.10.2",
+  age: "v1.2.1",
+  talosctl: "Client:\nTalos v1.13.9",
+  kubectl: "Client Version: v1.35.4\nKustomize Version: v5.7.1",
+  jq: "jq-1.7.1",
+  shellcheck: "ShellCheck - shell script analysis tool\nversion: 0.10.0",
+};
+const REQUIRED = ["node", "npm", "pulumi", "sops", "age", "talosctl", "kubectl", "jq"];
+
+let dir: string | undefined;
+afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+/** Runs scripts/doctor.sh with PATH = a dir holding only the named tools. */
+function doctor(tools: string[]) {
+  dir = mkdtempSync(path.join(tmpdir(), "doctor-"));
+  const bin = path.join(dir, "bin");
+  mkdirSync(bin);
+  for (const tool of tools) {
+    const file = path.join(bin, tool);
+    writeFileSync(file, `#!${bash}\nprintf '%b\\n' ${JSON.stringify(VERSIONS[tool])}\n`);
+    chmodSync(file, 0o755);
+  }
+  const r = spawnSync(bash, [path.join(root, "scripts", "doctor.sh")], { encoding: "utf8", env: { PATH: bin, HOME: dir } });
+  return { status: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe("just doctor", () => {
+  it("with everything installed lists each tool with its version and exits 0", () => {
+    const r = doctor(Object.keys(VERSIONS));
+    expect(r.status, r.err).toBe(0);
+    const line = (tool: string) => r.out.split("\n").find((l) => l.trim().split(/\s+/)[1] === tool);
+    expect(line("pulumi")).toMatch(/^\s+ok\s+pulumi\s+v3\.190\.0$/);
+    expect(line("sops")).toMatch(/ok\s+sops\s+3\.10\.2$/);
+    expect(line("talosctl")).toMatch(/ok\s+talosctl\s+v1\.13\.9$/);
+    expect(line("kubectl")).toMatch(/ok\s+kubectl\s+v1\.35\.4$/);
+    expect(line("jq")).toMatch(/ok\s+jq\s+1\.7\.1$/);
+    expect(r.out).toContain("All required tools found.");
+  });
+
+  it("names each missing required tool with how to install it, on one line, and exits 1", () => {
+    const r = doctor(Object.keys(VERSIONS).filter((t) => t !== "talosctl" && t !== "sops"));
+    expect(r.status).toBe(1);
+    const missing = r.out.split("\n").filter((l) => l.trim().startsWith("missing"));
+    expect(missing.map((l) => l.trim().split(/\s+/)[1])).toEqual(["sops", "talosctl"]);
+    expect(missing.find((l) => l.includes("talosctl"))).toContain("install: curl -sL https://talos.dev/install | sh");
+    expect(missing.find((l) => l.includes("sops"))).toContain("https://github.com/getsops/sops/releases");
+    expect(r.err).toContain("2 required tool(s) missing");
+  });
+
+  it("checks every tool the stacks need, and does not fail for a missing optional one", () => {
+    const bare = doctor([]);
+    expect(bare.status).toBe(1);
+    const missing = bare.out.split("\n").filter((l) => l.trim().startsWith("missing")).map((l) => l.trim().split(/\s+/)[1]);
+    expect(missing).toEqual(REQUIRED);
+    const r = doctor(REQUIRED);
+    expect(r.status, r.err).toBe(0);
+    expect(r.out).toMatch(/absent\s+shellcheck .*\(optional\)/);
+  });
+
+  it("is wired as the doctor recipe", () => {
+    const r = spawnSync(path.join(root, "node_modules", ".bin", "just"), ["--dry-run", "doctor"], { cwd: root, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stderr.trim()).toBe("bash scripts/doctor.sh");
+  });
+});
