@@ -259,50 +259,60 @@ interface StackFuzz {
   rejected: RawConfig[];
 }
 
-const samples = new Map<StackName, StackFuzz>();
 const defs = new Map<StackName, StackDefinition<any>>();
+const samples = new Map<StackName, StackFuzz>();
 
 beforeAll(async () => {
   for (const stack of STACK_NAMES) defs.set(stack, await loadStack(stack));
 });
 
+/**
+ * Runs the property for a stack once (fixed seed, so always the same cases)
+ * and keeps the configs of both outcomes for the render sample.
+ */
+function fuzz(stack: StackName): StackFuzz {
+  const done = samples.get(stack);
+  if (done) return done;
+  const def = defs.get(stack)!;
+  const example = exampleConfig(stack);
+  const sample: StackFuzz = { accepted: [], rejected: [] };
+  const exampleRaw = JSON.stringify(rawOf(example));
+  fc.assert(
+    fc.property(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (mutations) => {
+      const values = structuredClone(example);
+      for (const m of mutations) mutate(values, m);
+      const raw = rawOf(values);
+      const outcome = validate(def, raw);
+      if (outcome.accepted) {
+        if (JSON.stringify(raw) !== exampleRaw) sample.accepted.push(raw);
+      } else {
+        assertWellFormed(outcome.error);
+        sample.rejected.push(raw);
+      }
+    }),
+    { seed: SEED, numRuns: RUNS_PER_STACK },
+  );
+  samples.set(stack, sample);
+  return sample;
+}
+
 describe.each(STACK_NAMES)("%s config under random mutation", (stack) => {
   it("is accepted, or rejected with one ConfigError whose every issue names a config path", () => {
-    const def = defs.get(stack)!;
-    const example = exampleConfig(stack);
-    const sample: StackFuzz = { accepted: [], rejected: [] };
-    const exampleRaw = JSON.stringify(rawOf(example));
-    fc.assert(
-      fc.property(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (mutations) => {
-        const values = structuredClone(example);
-        for (const m of mutations) mutate(values, m);
-        const raw = rawOf(values);
-        const outcome = validate(def, raw);
-        if (outcome.accepted) {
-          if (JSON.stringify(raw) !== exampleRaw) sample.accepted.push(raw);
-        } else {
-          assertWellFormed(outcome.error);
-          sample.rejected.push(raw);
-        }
-      }),
-      { seed: SEED, numRuns: RUNS_PER_STACK },
-    );
-    samples.set(stack, sample);
+    const sample = fuzz(stack);
     // Both outcomes must occur, or the generator has stopped exercising one side.
     expect(sample.rejected.length, "some mutations are rejected").toBeGreaterThan(RUNS_PER_STACK / 4);
     expect(sample.accepted.length, "some mutations are accepted").toBeGreaterThan(0);
   });
 
   it("renders a sample of the accepted mutations, and registers nothing for rejected ones", async () => {
-    const sample = samples.get(stack);
-    expect(sample, "the property test above ran first").toBeDefined();
+    const sample = fuzz(stack);
     const pick = <T>(list: T[], n: number) => Array.from({ length: Math.min(n, list.length) }, (_, i) => list[Math.floor((i * list.length) / n)]!);
-    for (const raw of pick(sample!.accepted, RENDERS_PER_STACK.accepted)) {
+    for (const raw of pick(sample.accepted, RENDERS_PER_STACK.accepted)) {
       const capture = await captureStack(stack, { config: raw, env: placeholderEnv() });
       expect(capture.error, `accepted config failed to render: ${JSON.stringify(raw)}`).toBeUndefined();
       expect(capture.registered).toBeGreaterThan(0);
     }
-    for (const raw of pick(sample!.rejected, RENDERS_PER_STACK.rejected)) {
+    for (const raw of pick(sample.rejected, RENDERS_PER_STACK.rejected)) {
       const capture = await captureStack(stack, { config: raw, env: placeholderEnv() });
       expect(ConfigError.isInstance(capture.error), `expected a ConfigError, got ${String(capture.error)}`).toBe(true);
       expect(capture.registered, "no resource may be registered before a config error").toBe(0);

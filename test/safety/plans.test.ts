@@ -32,7 +32,7 @@ import {
   unpinnedImages,
   type Check,
 } from "./lib/policies";
-import { aliasUrns, describeUrnChange, engineUrns, readSnapshot, UPDATE_COMMAND } from "./lib/urns";
+import { aliasUrns, compareUrns, describeUrnChange, engineUrns, readSnapshot, UPDATE_COMMAND } from "./lib/urns";
 import { PROTECTED } from "./protected-resources";
 
 const canaries = makeCanaries();
@@ -194,13 +194,12 @@ describe("secret canaries", () => {
 // ---------------------------------------------------------------------------
 
 describe("stable identities", () => {
-  it.each(STACK_NAMES)("%s: resource URNs match the committed snapshot (test/safety/urns)", (stack) => {
+  it.each(STACK_NAMES)("%s: resource URNs match the committed snapshot, or are renamed with an alias (test/safety/urns)", (stack) => {
     const plan = planOf(stack);
     const expected = readSnapshot(stack);
     expect(expected, `no URN snapshot for ${stack}; create it with ${UPDATE_COMMAND}`).toBeDefined();
-    const actual = engineUrns(plan);
-    const same = expected!.length === actual.length && expected!.every((u, i) => u === actual[i]);
-    if (!same) expect.fail(describeUrnChange(stack, expected!, actual, aliasUrns(plan)));
+    const change = compareUrns(expected!, engineUrns(plan), aliasUrns(plan));
+    if (!change.safe) expect.fail(describeUrnChange(stack, change));
   });
 });
 
@@ -217,12 +216,14 @@ describe("protection", () => {
       expect((r.values as Record<string, unknown>)[key], `${p.name} input ${key} — ${p.why}`).toEqual(value);
   });
 
-  it("every protected or retained resource in the plans is on the expectation list", () => {
-    const listed = new Set(PROTECTED.map((p) => `${p.stack} ${p.type} ${p.name}`));
+  it("every protected or retained resource in the plans is on the expectation list, with that flag", () => {
+    const listed = new Map(PROTECTED.map((p) => [`${p.stack} ${p.type} ${p.name}`, p]));
     const unlisted = plans().flatMap((plan) =>
-      plan.resources
-        .filter((r) => (r.protect || r.retainOnDelete) && !listed.has(`${plan.stack} ${r.type} ${r.name}`))
-        .map((r) => `${plan.stack} ${r.type} ${r.name}${r.protect ? " [protect]" : ""}${r.retainOnDelete ? " [retain]" : ""}`),
+      plan.resources.flatMap((r) => {
+        const entry = listed.get(`${plan.stack} ${r.type} ${r.name}`);
+        const missing = [r.protect && !entry?.protect ? "protect" : "", r.retainOnDelete && !entry?.retainOnDelete ? "retainOnDelete" : ""].filter(Boolean);
+        return missing.length ? [`${plan.stack} ${r.type} ${r.name} [${missing.join(", ")}]`] : [];
+      }),
     );
     expect(unlisted, `add these to test/safety/protected-resources.ts, with why, so their protection is guarded:\n${unlisted.join("\n")}`).toEqual([]);
   });

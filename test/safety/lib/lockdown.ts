@@ -56,7 +56,7 @@ function describeArgs(args: unknown[]): string {
 function caller(): string {
   const frames = (new Error().stack ?? "").split("\n").slice(1);
   return frames
-    .map((f) => f.trim())
+    .map((f) => f.trim().replace(/^at /, ""))
     .filter((f) => !f.includes("node:") && !f.includes("/lib/lockdown.ts"))
     .slice(0, 3)
     .join(" ← ");

@@ -255,7 +255,7 @@ const SECRET_WORDS = new Set(["password", "passwd", "passphrase", "token", "secr
 function words(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .split(/[\s_.\-]+/)
+    .split(/[\s_.\-/:]+/)
     .filter(Boolean)
     .map((w) => w.toLowerCase());
 }

@@ -49,29 +49,49 @@ export function engineUrns(plan: Plan): string[] {
 }
 
 /**
- * Engine URNs that the plan's aliases stand for: for each alias spec, the URN
- * the resource had under the old name/type/parent. An identity that vanished
- * but appears here is carried over by an alias rather than replaced.
+ * For every resource with aliases: its engine URN → the URNs it had under the
+ * old name/type/parent its aliases describe. An identity that vanished but is
+ * listed here is carried over by the alias rather than replaced.
  */
-export function aliasUrns(plan: Plan): string[] {
+export function aliasUrns(plan: Plan): Map<string, string[]> {
   const types = qualifiedTypes(plan);
-  const out: string[] = [];
+  const out = new Map<string, string[]>();
   for (const r of plan.resources) {
-    for (const alias of r.aliases) {
-      if (alias.startsWith("urn:")) {
-        out.push(alias);
-        continue;
-      }
+    if (r.aliases.length === 0) continue;
+    const olds = r.aliases.map((alias) => {
+      if (alias.startsWith("urn:")) return alias;
       const spec = Object.fromEntries(alias.split(",").map((kv) => kv.split("=", 2) as [string, string]));
       const name = spec["name"] ?? r.name;
       const type = spec["type"] ?? r.type;
       const stack = spec["stack"] ?? plan.stack;
       const parentUrn = spec["parenturn"] ?? r.parent ?? "";
       const parentType = parentUrn ? (types.get(parentUrn) ?? parentUrn.split("::")[2]!) : "";
-      out.push(`urn:pulumi:${stack}::homelab::${parentType ? `${parentType}$` : ""}${type}::${name}`);
-    }
+      return `urn:pulumi:${stack}::homelab::${parentType ? `${parentType}$` : ""}${type}::${name}`;
+    });
+    out.set(`urn:pulumi:${plan.stack}::homelab::${types.get(r.urn)!}::${r.name}`, olds);
   }
-  return out.sort();
+  return out;
+}
+
+export interface UrnChange {
+  readonly added: string[];
+  readonly removed: string[];
+  /** Removed URNs carried over by an alias of a new one (old → new). */
+  readonly aliased: Map<string, string>;
+  /** True when nothing changed, or every change is a rename covered by an alias. */
+  readonly safe: boolean;
+}
+
+export function compareUrns(expected: readonly string[], actual: readonly string[], aliases: ReadonlyMap<string, readonly string[]>): UrnChange {
+  const before = new Set(expected);
+  const after = new Set(actual);
+  const added = actual.filter((u) => !before.has(u));
+  const removed = expected.filter((u) => !after.has(u));
+  const aliased = new Map<string, string>();
+  for (const urn of added) for (const old of aliases.get(urn) ?? []) if (removed.includes(old)) aliased.set(old, urn);
+  const renamedTo = new Set(aliased.values());
+  const safe = removed.every((u) => aliased.has(u)) && added.every((u) => renamedTo.has(u));
+  return { added, removed, aliased, safe };
 }
 
 export function readSnapshot(stack: string): string[] | undefined {
@@ -90,23 +110,18 @@ export function writeSnapshot(stack: string, urns: readonly string[]): void {
 export const UPDATE_COMMAND = "npx tsx scripts/update-urn-snapshot.ts (npm run urns:update)";
 
 /** The test's failure message: what changed, why it matters, the two ways out. */
-export function describeUrnChange(stack: string, expected: readonly string[], actual: readonly string[], aliased: readonly string[]): string {
-  const before = new Set(expected);
-  const after = new Set(actual);
-  const added = actual.filter((u) => !before.has(u));
-  const removed = expected.filter((u) => !after.has(u));
-  const carried = new Set(aliased);
+export function describeUrnChange(stack: string, change: UrnChange): string {
   const lines = [
     `Resource identities (URNs) of stack "${stack}" changed against test/safety/urns/${stack}.json.`,
     `On the next \`pulumi up\` every URN that disappears is DELETED and every new one CREATED — for a VM, a server or the cluster PKI that means data loss.`,
   ];
-  if (removed.length) {
+  if (change.removed.length) {
     lines.push("", "Gone:");
-    for (const u of removed) lines.push(`  - ${u}${carried.has(u) ? "   (an alias carries it over: no replacement)" : ""}`);
+    for (const u of change.removed) lines.push(`  - ${u}${change.aliased.has(u) ? `   (carried over by an alias of ${change.aliased.get(u)})` : ""}`);
   }
-  if (added.length) {
+  if (change.added.length) {
     lines.push("", "New:");
-    for (const u of added) lines.push(`  + ${u}`);
+    for (const u of change.added) lines.push(`  + ${u}`);
   }
   lines.push(
     "",
