@@ -172,22 +172,17 @@ describe("secret canaries", () => {
     expect(canariesIn(rendered.get(stack)!.printed, canaries)).toEqual([]);
   });
 
-  it("the CLI with --secrets-from-env prints no canary, in JSON or text", async () => {
-    const run = promisify(execFile);
-    const cli = (stack: StackName, json: boolean) =>
-      run(process.execPath, ["--import", "tsx", "core/render/cli.ts", stack, ...(json ? ["--json"] : []), "--secrets-from-env"], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, ...canaries },
-        maxBuffer: 64 * 1024 * 1024,
-        timeout: 90_000,
-      });
-    // hetzner reads the most secrets; platform puts them into Kubernetes Secrets.
-    const [hetzner, platform] = await Promise.all([cli("hetzner", true), cli("platform", false)]);
-    for (const { stdout, stderr } of [hetzner, platform]) {
-      expect(canariesIn(stdout + stderr, canaries)).toEqual([]);
-      expect(stdout).toContain("[secret]");
-    }
-    expect(JSON.parse(hetzner.stdout).stack).toBe("hetzner");
+  it("the CLI with --secrets-from-env prints no canary", async () => {
+    // One child process (the in-process checks above cover every stack and
+    // both formats): hetzner reads the most secrets and ships them in files.
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "core/render/cli.ts", "hetzner", "--json", "--secrets-from-env"],
+      { cwd: REPO_ROOT, env: { ...process.env, ...canaries }, maxBuffer: 64 * 1024 * 1024, timeout: 90_000 },
+    );
+    expect(canariesIn(stdout + stderr, canaries)).toEqual([]);
+    expect(JSON.parse(stdout).stack).toBe("hetzner");
+    expect(stdout).toContain("[secret]");
   }, 120_000);
 });
 
