@@ -37,6 +37,14 @@ export function kubernetesCommand(mode: "confirm" | "upgrade"): string {
   return `set -- ${mode}\n${KUBERNETES_UPGRADE_SCRIPT}`;
 }
 
+/** A validated Go duration (30m, 1h30m, 90s) in seconds, for the scripts' polling loops. */
+export function durationSeconds(duration: string): number {
+  const unit: Record<string, number> = { h: 3600, m: 60, s: 1 };
+  let total = 0;
+  for (const [, n, u] of duration.matchAll(/(\d+)([hms])/g)) total += Number(n) * unit[u!]!;
+  return total;
+}
+
 /** bash from PATH: the scripts use bash features (arrays, [[ ]]) that /bin/sh lacks. */
 const INTERPRETER = ["bash", "-c"];
 
@@ -84,7 +92,7 @@ export class TalosUpgrades extends pulumi.ComponentResource {
               CONTROL_PLANE_IPS: controlPlaneIps,
               NODE_TIMEOUT: cfg.nodeTimeout,
               DRAIN_TIMEOUT: cfg.drainTimeout,
-              GATE_TIMEOUT: cfg.gateTimeout,
+              GATE_SECONDS: String(durationSeconds(cfg.gateTimeout)),
             },
             // A new Talos version or schematic replaces the step, and the new step upgrades the node.
             triggers: [node.installerImage],
@@ -114,6 +122,7 @@ export class TalosUpgrades extends pulumi.ComponentResource {
           // upgrade-k8s is one call against one control plane; it walks the others itself.
           CONTROL_PLANE_IP: controlPlanes[0]!.ip,
           TARGET_VERSION: args.kubernetesVersion,
+          GATE_SECONDS: String(durationSeconds(cfg.gateTimeout)),
         },
         triggers: [args.kubernetesVersion],
         logging: "stdoutAndStderr",

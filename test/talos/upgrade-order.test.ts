@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { MachineClass } from "../../core/talos/node";
 import { planUpgradeOrder } from "../../core/talos/upgrade-order";
+import { durationSeconds } from "../../core/talos/upgrades";
 
 const node = (name: string, machineClass: MachineClass) => ({ name, machineClass });
 const names = (waves: ReturnType<typeof planUpgradeOrder<{ name: string; machineClass: MachineClass }>>) =>
@@ -63,5 +64,11 @@ describe("planUpgradeOrder", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("durationSeconds", () => {
+  it("reads the durations the config accepts, for the scripts' polling loops", () => {
+    expect(["10m", "1h30m", "90s", "2h", "1h1m1s"].map(durationSeconds)).toEqual([600, 5400, 90, 7200, 3661]);
   });
 });

@@ -50,6 +50,7 @@ same=no; cmp -s "$KUBECONFIG" <(printf '%s' "$EXPECTED_KUBECONFIG") && same=yes
 mode="$(stat -c %a "$KUBECONFIG" 2>/dev/null || stat -f %Lp "$KUBECONFIG")"
 echo "kubectl $* | cfg=$KUBECONFIG mode=$mode same=$same" >>"$state/calls"
 v="$(cat "$state/k8s")"
+[[ -n "$v" ]] || exit 0  # a cluster that lists nothing yet
 case " $* " in
   *" get pods "*) for c in kube-apiserver kube-controller-manager kube-scheduler; do echo "registry.k8s.io/$c:$v"; done ;;
   *" get nodes "*) printf '%s\n%s\n' "$v" "$v" ;;
@@ -113,7 +114,7 @@ const nodeEnv = (overrides: Record<string, string> = {}) => ({
   CONTROL_PLANE_IPS: "10.10.0.11,10.10.0.12,10.10.0.13",
   NODE_TIMEOUT: "30m",
   DRAIN_TIMEOUT: "10m",
-  GATE_TIMEOUT: "20m",
+  GATE_SECONDS: "1200",
   ...overrides,
 });
 
@@ -167,7 +168,7 @@ describe.skipIf(!hasJq)("upgrade-node.sh (skipped only where jq is not installed
 
   it("does not start a control-plane upgrade while an etcd member is a learner, and fails when the gate times out", () => {
     setState({ version: "v1.13.8", schematic: SCHEMATIC, "etcd-healthy": "true", members: MEMBERS_OK.replace(/false$/, "true") });
-    const r = run(NODE_UPGRADE_SCRIPT, nodeEnv({ GATE_TIMEOUT: "1s" }));
+    const r = run(NODE_UPGRADE_SCRIPT, nodeEnv({ GATE_SECONDS: "1" }));
     expect(r.status).toBe(1);
     expect(r.err).toContain("gave up after 1s waiting for a healthy etcd before upgrading");
     expect(calls().some((c) => c.includes(" upgrade "))).toBe(false);
@@ -200,7 +201,7 @@ describe.skipIf(!hasJq)("upgrade-node.sh (skipped only where jq is not installed
 });
 
 describe("upgrade-kubernetes.sh", () => {
-  const k8sEnv = { HOMELAB_TALOSCONFIG: TALOSCONFIG, HOMELAB_KUBECONFIG: KUBECONFIG, CONTROL_PLANE_IP: "10.10.0.11", TARGET_VERSION: "v1.35.5", FAKE_K8S_AFTER: "v1.35.5" };
+  const k8sEnv = { HOMELAB_TALOSCONFIG: TALOSCONFIG, HOMELAB_KUBECONFIG: KUBECONFIG, CONTROL_PLANE_IP: "10.10.0.11", TARGET_VERSION: "v1.35.5", GATE_SECONDS: "1200", FAKE_K8S_AFTER: "v1.35.5" };
 
   it("confirm: does nothing when the control plane and every kubelet run the target", () => {
     setState({ k8s: "v1.35.5" });
@@ -224,6 +225,15 @@ describe("upgrade-kubernetes.sh", () => {
       ]);
       expectCleanRun(r);
     }
+  });
+
+  it("confirm never upgrades a cluster whose API lists nothing yet: it waits, then fails", () => {
+    setState({ k8s: "" });
+    const r = run(kubernetesCommand("confirm"), { ...k8sEnv, GATE_SECONDS: "1" });
+    expect(r.status).toBe(1);
+    expect(r.err).toContain("gave up waiting for the API server to list the control plane and the nodes");
+    expect(calls().some((c) => c.includes("upgrade-k8s"))).toBe(false);
+    expectCleanRun(r);
   });
 
   it("fails when upgrade-k8s returns but something still runs the old version", () => {

@@ -83,7 +83,7 @@ describe("upgrade steps", () => {
     expect(directlyAfter(cp2!, cp1!)).toBe(true);
     expect(directlyAfter(cp3!, cp2!)).toBe(true);
     expect(base.dependsOn(cp1!, cp2!)).toBe(false);
-    for (const cp of [cp1!, cp2!, cp3!]) expect(env(cp)["CONTROL_PLANE_IPS"]).toBe("10.10.0.11,10.10.0.12,10.10.0.13");
+    for (const cp of [cp1!, cp2!, cp3!]) expect(env(cp)).toMatchObject({ CONTROL_PLANE_IPS: "10.10.0.11,10.10.0.12,10.10.0.13", GATE_SECONDS: "600" });
     // The gate sits between the version check and the upgrade, for control planes only.
     const gate = NODE_SCRIPT.indexOf('wait_for "a healthy etcd before upgrading" etcd_healthy');
     expect(NODE_SCRIPT.lastIndexOf("if [[ $NODE_CLASS == controlplane ]]; then", gate)).toBeGreaterThan(NODE_SCRIPT.indexOf("if runs_target; then"));
@@ -157,10 +157,14 @@ describe("the Kubernetes step", () => {
     const s = k8s(base);
     expect(s.values["create"]).toBe(`set -- confirm\n${K8S_SCRIPT}`);
     expect(s.values["update"]).toBe(`set -- upgrade\n${K8S_SCRIPT}`);
-    const skip = K8S_SCRIPT.indexOf("if [[ $mode == confirm ]] && at_target; then");
+    // confirm: read what runs, leave when it is the target; only then the dry run and the real run.
+    const confirm = K8S_SCRIPT.indexOf("if [[ $mode == confirm ]]; then");
+    const check = K8S_SCRIPT.indexOf("read_versions", confirm);
+    const skip = K8S_SCRIPT.indexOf("if at_target; then", check);
+    const exit = K8S_SCRIPT.indexOf("exit 0", skip);
     const dryRun = K8S_SCRIPT.indexOf("upgrade_k8s --dry-run");
     const real = K8S_SCRIPT.indexOf("upgrade_k8s\n", dryRun);
-    expect([skip > 0, skip < dryRun, dryRun < real]).toEqual([true, true, true]);
+    expect([confirm > 0, confirm < check, check < skip, skip < exit, exit < dryRun, dryRun < real]).toEqual([true, true, true, true, true, true]);
     expect(K8S_SCRIPT).toContain('upgrade-k8s --to "${target#v}"');
   });
 });

@@ -16,6 +16,8 @@
 #   HOMELAB_TALOSCONFIG, HOMELAB_KUBECONFIG   client configs, the content (Pulumi secrets; never printed)
 #   CONTROL_PLANE_IP   the control plane upgrade-k8s talks to
 #   TARGET_VERSION     like v1.35.4
+#   GATE_SECONDS       how long to wait for the API server to list what runs
+# Optional: POLL_SECONDS between polls (default 10).
 # Needs talosctl and kubectl on PATH (`just doctor`).
 set -euo pipefail
 
@@ -26,7 +28,7 @@ mode="${1:-}"
 }
 : "${HOMELAB_TALOSCONFIG:?HOMELAB_TALOSCONFIG must hold the talosctl config}"
 : "${HOMELAB_KUBECONFIG:?HOMELAB_KUBECONFIG must hold the admin kubeconfig}"
-: "${CONTROL_PLANE_IP:?}" "${TARGET_VERSION:?}"
+: "${CONTROL_PLANE_IP:?}" "${TARGET_VERSION:?}" "${GATE_SECONDS:?}"
 
 log() { printf 'kubernetes: %s\n' "$*"; }
 
@@ -44,24 +46,47 @@ export TALOSCONFIG="$workdir/talosconfig" KUBECONFIG="$workdir/kubeconfig"
 
 target="v${TARGET_VERSION#v}"
 
-# Versions the cluster runs, one per line: the control-plane static pods' image
-# tags and every node's kubelet.
-running_versions() {
+# What the cluster runs, one version per line: the control-plane static pods'
+# image tags (Talos labels them k8s-app=<component>), and every node's kubelet.
+control_plane_versions() {
   kubectl --namespace kube-system get pods \
     --selector 'k8s-app in (kube-apiserver,kube-controller-manager,kube-scheduler)' \
     --output jsonpath='{range .items[*]}{.spec.containers[0].image}{"\n"}{end}' | sed 's/@.*//; s/.*://'
+}
+kubelet_versions() {
   kubectl get nodes --output jsonpath='{range .items[*]}{.status.nodeInfo.kubeletVersion}{"\n"}{end}'
 }
 
-at_target() {
-  local versions
-  versions="$(running_versions)" || return 1
-  [[ -n $versions ]] && ! grep -qvxF -- "$target" <<<"$versions"
+# Sets `versions`; fails until both lists are readable and non-empty (a cluster
+# bootstrapped moments ago may not list its static pods yet).
+versions=""
+read_versions() {
+  local cp kubelets
+  cp="$(control_plane_versions)" && kubelets="$(kubelet_versions)" && [[ -n $cp && -n $kubelets ]] || return 1
+  versions="$cp"$'\n'"$kubelets"
+}
+at_target() { ! grep -qvxF -- "$target" <<<"$versions"; }
+
+# Polls a check every POLL_SECONDS (10) until it passes or GATE_SECONDS run out.
+wait_for() {
+  local what="$1" deadline
+  shift
+  deadline=$((SECONDS + GATE_SECONDS))
+  until "$@"; do
+    ((SECONDS < deadline)) || {
+      echo "kubernetes: gave up waiting for $what" >&2
+      exit 1
+    }
+    sleep "${POLL_SECONDS:-10}"
+  done
 }
 
-if [[ $mode == confirm ]] && at_target; then
-  log "control plane and every kubelet run $target; nothing to do"
-  exit 0
+if [[ $mode == confirm ]]; then
+  wait_for "the API server to list the control plane and the nodes" read_versions
+  if at_target; then
+    log "control plane and every kubelet run $target; nothing to do"
+    exit 0
+  fi
 fi
 
 upgrade_k8s() {
@@ -73,9 +98,10 @@ upgrade_k8s() {
 log "upgrading to $target (dry run first)"
 upgrade_k8s --dry-run
 upgrade_k8s
+wait_for "the API server to list the control plane and the nodes" read_versions
 at_target || {
   echo "kubernetes: upgrade-k8s finished but not everything runs $target:" >&2
-  running_versions | sort | uniq -c >&2
+  sort <<<"$versions" | uniq -c >&2
   exit 1
 }
 log "control plane and every kubelet run $target"

@@ -13,14 +13,15 @@
 #   NODE_CLASS           controlplane | worker | gpu
 #   TARGET_IMAGE         factory.talos.dev/<platform>-installer/<schematic id>:<Talos version>
 #   CONTROL_PLANE_IPS    every control-plane IP, comma separated (the etcd gate)
-#   NODE_TIMEOUT, DRAIN_TIMEOUT, GATE_TIMEOUT   durations like 30m
+#   NODE_TIMEOUT, DRAIN_TIMEOUT   durations for talosctl, like 30m
+#   GATE_SECONDS         how long to wait for the node's API and for etcd health
 # Optional: POLL_SECONDS between health polls (default 10).
 # Needs talosctl and jq on PATH (`just doctor`).
 set -euo pipefail
 
 : "${HOMELAB_TALOSCONFIG:?HOMELAB_TALOSCONFIG must hold the talosctl config}"
 : "${NODE_NAME:?}" "${NODE_IP:?}" "${NODE_CLASS:?}" "${TARGET_IMAGE:?}" "${CONTROL_PLANE_IPS:?}"
-: "${NODE_TIMEOUT:?}" "${DRAIN_TIMEOUT:?}" "${GATE_TIMEOUT:?}"
+: "${NODE_TIMEOUT:?}" "${DRAIN_TIMEOUT:?}" "${GATE_SECONDS:?}"
 
 log() { printf '%s: %s\n' "$NODE_NAME" "$*"; }
 fail() {
@@ -40,29 +41,13 @@ chmod 600 "$workdir/talosconfig"
 unset HOMELAB_TALOSCONFIG
 export TALOSCONFIG="$workdir/talosconfig"
 
-# 30m / 1h30m / 90s -> seconds, for the polling loops.
-seconds() {
-  local rest="$1" total=0 n
-  while [[ $rest =~ ^([0-9]+)([hms])(.*)$ ]]; do
-    n="${BASH_REMATCH[1]}"
-    case "${BASH_REMATCH[2]}" in
-      h) total=$((total + n * 3600)) ;;
-      m) total=$((total + n * 60)) ;;
-      s) total=$((total + n)) ;;
-    esac
-    rest="${BASH_REMATCH[3]}"
-  done
-  [[ -z $rest ]] || fail "not a duration: $1"
-  echo "$total"
-}
-
-# Polls a check every POLL_SECONDS (10) until it passes or the gate timeout runs out.
+# Polls a check every POLL_SECONDS (10) until it passes or GATE_SECONDS run out.
 wait_for() {
   local what="$1" deadline
   shift
-  deadline=$((SECONDS + $(seconds "$GATE_TIMEOUT")))
+  deadline=$((SECONDS + GATE_SECONDS))
   until "$@"; do
-    ((SECONDS < deadline)) || fail "gave up after $GATE_TIMEOUT waiting for $what"
+    ((SECONDS < deadline)) || fail "gave up after ${GATE_SECONDS}s waiting for $what"
     sleep "${POLL_SECONDS:-10}"
   done
 }
