@@ -4,6 +4,7 @@
 //   base    the committed example (3 control planes, 2 workers, 1 GPU worker)
 //   bumped  a new Talos and Kubernetes version, workers in batches of 2
 //   gpuExt  one more GPU extension (a new GPU schematic), nothing else
+//   disabled  upgrades.enabled false
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -24,8 +25,9 @@ const ALL = [...CPS, ...WORKERS, ...GPUS];
 let base: PlanView;
 let bumped: PlanView;
 let gpuExt: PlanView;
+let disabled: PlanView;
 beforeAll(async () => {
-  [base, bumped, gpuExt] = await Promise.all([
+  [base, bumped, gpuExt, disabled] = await Promise.all([
     render("talos"),
     render("talos", {
       config: (c) => {
@@ -35,6 +37,7 @@ beforeAll(async () => {
       },
     }),
     render("talos", { config: (c) => void c["talos"].extensions.gpu.push("siderolabs/nvidia-fabricmanager-production") }),
+    render("talos", { config: (c) => void (c["upgrades"].enabled = false) }),
   ]);
 });
 
@@ -200,6 +203,13 @@ describe("secrecy", () => {
 });
 
 describe("config", () => {
+  it("with upgrades disabled plans no upgrade steps and leaves the rest of the plan as it was", () => {
+    expect(disabled.ofType(COMMAND)).toEqual([]);
+    expect(disabled.find("upgrades")).toBeUndefined();
+    expect(disabled.resources.map((r) => r.urn)).toEqual(base.resources.filter((r) => !r.name.startsWith("upgrades")).map((r) => r.urn));
+  });
+
+
   it("rejects a batch size below 1 and a timeout talosctl cannot read, naming the keys", async () => {
     const error = await renderConfigError("talos", {
       config: (c) => {
