@@ -169,7 +169,7 @@ describe("secret canaries", () => {
   });
 
   it.each(STACK_NAMES)("%s: nothing printed while rendering carries a canary", (stack) => {
-    expect(canariesIn(rendered.get(stack)!.printed, canaries)).toEqual([]);
+    expect(canariesIn(rendered.get(stack)!.printed, canaries), "canaries in what the render printed (stdout, stderr, console)").toEqual([]);
   });
 
   it("the CLI with --secrets-from-env prints no canary", async () => {
