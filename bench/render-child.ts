@@ -63,14 +63,17 @@ async function main(argv: string[]): Promise<void> {
   const text = format.planToText(plan);
   const t4 = performance.now();
 
+  const usage = process.resourceUsage();
   const stats = {
     target,
     resources: plan.resources.length,
     invokes: plan.invokes.length,
     outputBytes: Buffer.byteLength(text),
     ms: { boot, load: t1 - t0, stackLoad: t2 - t1, render: t3 - t2, format: t4 - t3, total: t4 },
+    // CPU time of this process (user + system): steadier than wall time on a busy machine.
+    cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
     // Linux reports kilobytes.
-    maxRssKb: process.resourceUsage().maxRSS,
+    maxRssKb: usage.maxRSS,
   };
   process.stdout.write(`${JSON.stringify(stats)}\n`);
 }

@@ -35,6 +35,7 @@ interface ChildStats {
   readonly invokes: number;
   readonly outputBytes: number;
   readonly ms: { boot: number; load: number; stackLoad: number; render: number; format: number; total: number };
+  readonly cpuMs: number;
   readonly maxRssKb: number;
 }
 
@@ -142,6 +143,7 @@ function median(values: readonly number[]): number {
 
 const wall = (m: Measured) => median(m.samples.map((s) => s.wallMs));
 const minWall = (m: Measured) => Math.min(...m.samples.map((s) => s.wallMs));
+const cpu = (m: Measured) => median(m.samples.map((s) => s.stats.cpuMs));
 const rssMb = (m: Measured) => median(m.samples.map((s) => s.stats.maxRssKb)) / 1024;
 const phase = (m: Measured, key: keyof ChildStats["ms"]) => median(m.samples.map((s) => s.stats.ms[key]));
 const resources = (m: Measured) => m.samples[0]?.stats.resources ?? 0;
@@ -169,7 +171,7 @@ function stacksSection(runs: number): { markdown: string; worst: number } {
   const jobs: Job[] = [{ label: "floor", target: "floor" }, ...STACK_NAMES.map((name) => ({ label: name, target: name }))];
   const results = measure(jobs, runs, "stacks");
   const floor = results[0]!;
-  const header = ["render", "median wall", "min wall", "× floor (median)", "× floor (min)", "peak RSS", "resources", "load", "stack load", "render phase"];
+  const header = ["render", "median wall", "min wall", "× floor (median)", "× floor (min)", "CPU", "peak RSS", "resources", "load", "stack load", "render phase"];
   let worst = 0;
   const rows = results.map((m) => {
     if (m.error || floor.error) return failed(m.error ? m : floor, header.length);
@@ -181,6 +183,7 @@ function stacksSection(runs: number): { markdown: string; worst: number } {
       s(minWall(m)),
       x(ratio),
       x(minWall(m) / minWall(floor)),
+      s(cpu(m)),
       mb(rssMb(m)),
       String(resources(m)),
       s(phase(m, "load")),
@@ -194,6 +197,7 @@ function stacksSection(runs: number): { markdown: string; worst: number } {
     "The floor is the same harness, mocks and text formatting around a program that registers one resource:",
     "what every render pays before any stack code runs (node, the TypeScript loader, `@pulumi/pulumi`).",
     "Phases come from the child: `load` = harness and SDK modules, `stack load` = the stack's own modules and provider SDKs, `render phase` = running the program under mocks.",
+    "CPU is the child's user + system time (GC and loader threads included), steadier than wall time on a busy machine.",
     "",
     table(header, rows),
     "",
@@ -215,11 +219,11 @@ function scaleSection(runs: number): { markdown: string; talos300: number | unde
   const results = measure(jobs, runs, "scale");
   const floor = results[0]!;
   const base = floor.error ? 0 : wall(floor);
-  const header = ["render", "median wall", "min wall", "peak RSS", "resources", "render phase", "ms / resource (render phase)", "ms / resource above floor (wall)"];
+  const header = ["render", "median wall", "min wall", "CPU", "peak RSS", "resources", "render phase", "ms / resource (render phase)", "ms / resource above floor (wall)"];
   const rows = results.slice(1).map((m) => {
     if (m.error) return failed(m, header.length);
     const n = resources(m);
-    return [m.label, s(wall(m)), s(minWall(m)), mb(rssMb(m)), String(n), s(phase(m, "render")), (phase(m, "render") / n).toFixed(2), ((wall(m) - base) / n).toFixed(2)];
+    return [m.label, s(wall(m)), s(minWall(m)), s(cpu(m)), mb(rssMb(m)), String(n), s(phase(m, "render")), (phase(m, "render") / n).toFixed(2), ((wall(m) - base) / n).toFixed(2)];
   });
 
   // Growth: between consecutive sizes with the same host count, extra render
@@ -299,7 +303,8 @@ function modesSection(runs: number, scaleRuns: number): string {
   const modes: { name: string; pulumi: string; command: readonly string[]; env?: Record<string, string> }[] = [
     { name: "ts-node, type-check", pulumi: "`typescript: true` (Pulumi's default)", command: entry("ts-node-entry.cjs") },
     { name: "ts-node, transpile-only", pulumi: "`typescript: true` + `PULUMI_NODEJS_TRANSPILE_ONLY=true` (or tsconfig `noCheck`)", command: entry("ts-node-entry.cjs"), env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } },
-    { name: "tsx", pulumi: "`typescript: false` + `nodeargs: --import tsx`", command: [...TSX, ...entry("render-child.ts")] },
+    { name: "tsx", pulumi: "`typescript: false` + `nodeargs: --import tsx` (configured)", command: [...TSX, ...entry("render-child.ts")] },
+    { name: "tsx, transform cache off", pulumi: "same, first run after changing every file", command: [...TSX, ...entry("render-child.ts")], env: { TSX_DISABLE_CACHE: "1" } },
     { name: "precompiled JS", pulumi: "`typescript: false` + `main: <tsc outDir>`, `tsc` before every run", command: [path.join(outDir, "bench", "render-child.js")] },
   ];
   const targets: { label: string; target: string; config?: RawConfig; runs: number }[] = [
