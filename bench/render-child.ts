@@ -1,7 +1,7 @@
 /**
  * One measured render in a fresh process (bench/run.ts starts it):
  *
- *   node --import tsx bench/render-child.ts <stack|floor> [--config file.json]
+ *   node --import tsx bench/render-child.ts <stack|floor> [--config file.json] [--promise-stacks]
  *
  * Renders the stack the way `npm run render` does (harness + text format) and
  * prints one JSON line of stats: resources, phase timings, peak RSS. The
@@ -18,9 +18,11 @@ const boot = performance.now();
 
 async function main(argv: string[]): Promise<void> {
   const target = argv[0];
-  if (!target) throw new Error("usage: render-child.ts <stack|floor> [--config file.json]");
+  if (!target) throw new Error("usage: render-child.ts <stack|floor> [--config file.json] [--promise-stacks]");
   const configAt = argv.indexOf("--config");
   const configFile = configAt >= 0 ? argv[configAt + 1] : undefined;
+  // As a real run: keep the runtime's per-promise debug stacks (the render skips them).
+  const promiseStacks = argv.includes("--promise-stacks");
   const root = process.cwd();
 
   const t0 = performance.now();
@@ -33,7 +35,7 @@ async function main(argv: string[]): Promise<void> {
   /* eslint-enable @typescript-eslint/no-require-imports */
   const t1 = performance.now();
 
-  let options: import("../core/render/harness").RenderOptions;
+  let options: Omit<import("../core/render/harness").RenderOptions, "promiseStacks">;
   if (target === "floor") {
     // The floor: the same harness, mocks and formatting around a program that
     // registers one resource. What every render pays before any stack code.
@@ -56,7 +58,7 @@ async function main(argv: string[]): Promise<void> {
     options = { config };
   }
   const t2 = performance.now();
-  const capture = await harness.captureStack(target, options);
+  const capture = await harness.captureStack(target, { ...options, promiseStacks });
   if (capture.error !== undefined) throw capture.error;
   const plan = capture.plan!;
   const t3 = performance.now();

@@ -58,6 +58,8 @@ interface Job {
   /** How node starts the child; default tsx. */
   readonly command?: readonly string[];
   readonly env?: Record<string, string>;
+  /** Extra child arguments, e.g. --promise-stacks. */
+  readonly args?: readonly string[];
 }
 
 // ---------------------------------------------------------------- arguments
@@ -91,7 +93,7 @@ function configFile(config: RawConfig): string {
 /** Runs one job once in a fresh process; returns the wall time and the child's stats. */
 function runOnce(job: Job, file: string | undefined): Sample {
   const command = job.command ?? [...TSX, path.join(ROOT, "bench", "render-child.ts")];
-  const args = [...command, job.target, ...(file ? ["--config", file] : [])];
+  const args = [...command, job.target, ...(file ? ["--config", file] : []), ...(job.args ?? [])];
   const started = process.hrtime.bigint();
   const child = spawnSync(NODE, args, {
     cwd: ROOT,
@@ -211,6 +213,8 @@ function scaleSection(runs: number): { markdown: string; talos300: number | unde
   for (const nodes of [3, 30, 300]) {
     for (const hosts of [1, 3, 10]) talos.push({ label: `talos ${nodes} nodes / ${hosts} hosts`, target: "talos", config: talosConfig(nodes, hosts, ROOT) });
   }
+  // What a real `pulumi preview` pays on top: the runtime's per-promise debug stacks.
+  talos.push({ label: "talos 300 nodes / 10 hosts, promise stacks kept", target: "talos", config: talosConfig(300, 10, ROOT), args: ["--promise-stacks"] });
   const services: Job[] = [];
   for (const stack of ["cloudflare", "hetzner"]) {
     for (const count of [10, 200]) services.push({ label: `${stack} ${count} services`, target: stack, config: servicesConfig(stack, count, ROOT) });
@@ -253,6 +257,9 @@ function scaleSection(runs: number): { markdown: string; talos300: number | unde
     "public services mixing ForwardAuth on/off, own upstreams and proxied records.",
     "",
     table(header, rows),
+    "",
+    "The render skips the debug stack trace `@pulumi/pulumi` formats for every promise it creates (four per input property",
+    "of every resource; only printed if a promise leaks at exit). A real `pulumi preview` pays it: the \"promise stacks kept\" row.",
     "",
     "Growth: extra render-phase time per extra resource between sizes. Constant means linear.",
     "",
@@ -314,7 +321,14 @@ function modesSection(runs: number, scaleRuns: number): string {
   ];
   const results = new Map<string, Measured>();
   for (const t of targets) {
-    const jobs = modes.map((m) => ({ label: `${m.name}|${t.label}`, target: t.target, command: m.command, ...(m.env ? { env: m.env } : {}), ...(t.config ? { config: t.config } : {}) }));
+    const jobs = modes.map((m) => ({
+      label: `${m.name}|${t.label}`,
+      target: t.target,
+      command: m.command,
+      args: ["--promise-stacks"],
+      ...(m.env ? { env: m.env } : {}),
+      ...(t.config ? { config: t.config } : {}),
+    }));
     for (const r of measure(jobs, t.runs, `modes (${t.label})`)) results.set(r.label, r);
   }
   const header = ["mode", "Pulumi.yaml", ...targets.map((t) => `${t.label} (median wall)`), "talos: boot + load", "talos peak RSS"];
@@ -337,6 +351,7 @@ function modesSection(runs: number, scaleRuns: number): string {
     "",
     "Each mode loads the same child (harness + program) the way Pulumi's nodejs runtime would load `index.ts`;",
     "the Pulumi CLI itself is not available here, so this is the program's share only (engine and providers excluded).",
+    "Pulumi's per-promise debug stacks are kept here, as in a real run; with source maps on (ts-node, tsx) each one is mapped.",
     "",
     table(header, rows),
     "",

@@ -91,6 +91,12 @@ export interface RenderOptions {
    * The benchmark floor and the harness's own tests use it.
    */
   readonly program?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /**
+   * Keep the runtime's debug stack trace on every promise, as a real
+   * `pulumi preview` pays for it; the render skips it by default (see below).
+   * The benchmark uses it to measure what a real run costs.
+   */
+  readonly promiseStacks?: boolean;
 }
 
 /** Outcome of a run: the plan, or the error and how many resources got registered before it. */
@@ -177,16 +183,18 @@ async function captureOnce(stack: string, options: RenderOptions): Promise<Captu
   // a 300-node talos render (7.0 s of render → 2.2 s without; bench/results.md).
   // Skip it; the promises and the plan are unchanged.
   const track = debuggable.debuggablePromise;
-  debuggable.debuggablePromise = <T>(p: Promise<T>, ctx: unknown): Promise<T> => {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return track(p, ctx);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-  };
-  restore.push(() => (debuggable.debuggablePromise = track));
+  if (!options.promiseStacks) {
+    debuggable.debuggablePromise = <T>(p: Promise<T>, ctx: unknown): Promise<T> => {
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        return track(p, ctx);
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    };
+    restore.push(() => (debuggable.debuggablePromise = track));
+  }
   monitor["invoke"] = (req, cb) => {
     invokes.push(captureInvoke(req, markedArgs));
     return invoke(req, record(cb));
