@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --runs N] [--scale-runs N] [--only stacks,scale,modes] [--no-write]`
+ * `npm run bench [-- --runs N] [--scale-runs N] [--only stacks,scale,suite,modes] [--no-write]`
  *
  * Measures what the program costs on every `pulumi preview` / `pulumi up`:
  * loading and running the stack program. Each measurement is a fresh node
@@ -11,7 +11,8 @@
  *    harness), in interleaved rounds so machine load hits all alike.
  * 2. scale: talos at 3/30/300 nodes over 1/3/10 Proxmox hosts, cloudflare and
  *    hetzner at 10/200 public services, with the cost per resource.
- * 3. modes: how Pulumi's nodejs runtime could load the program: ts-node with
+ * 3. suite: `npm test` once, timed.
+ * 4. modes: how Pulumi's nodejs runtime could load the program: ts-node with
  *    type-check (`typescript: true`, Pulumi's default), ts-node transpile-only,
  *    tsx (`typescript: false` + `nodeargs: --import tsx`), precompiled JS.
  *
@@ -72,7 +73,7 @@ function parseArgs(argv: string[]) {
   const runs = Number(value("--runs", "5"));
   const scaleRuns = Number(value("--scale-runs", String(Math.min(runs, 3))));
   const onlyArg = argv.includes("--only") ? value("--only", "") : "";
-  const only = new Set(onlyArg ? onlyArg.split(",") : ["stacks", "scale", "modes"]);
+  const only = new Set(onlyArg ? onlyArg.split(",") : ["stacks", "scale", "suite", "modes"]);
   if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(scaleRuns) || scaleRuns < 1) {
     throw new Error("--runs and --scale-runs take a positive integer");
   }
@@ -331,6 +332,10 @@ function modesSection(runs: number, scaleRuns: number): string {
     }));
     for (const r of measure(jobs, t.runs, `modes (${t.label})`)) results.set(r.label, r);
   }
+  const wallOf = (mode: string, target: string) => {
+    const r = results.get(`${mode}|${target}`);
+    return r && !r.error ? wall(r) : Number.NaN;
+  };
   const header = ["mode", "Pulumi.yaml", ...targets.map((t) => `${t.label} (median wall)`), "talos: boot + load", "talos peak RSS"];
   const rows = modes.map((m) => {
     const cell = (t: string) => {
@@ -355,8 +360,29 @@ function modesSection(runs: number, scaleRuns: number): string {
     "",
     table(header, rows),
     "",
-    `Precompiled JS needs \`tsc\` first: ${s(build.ms)} for the project${build.ok ? "" : " (failed)"}, plus copying non-TS files (bootstrap.sh) next to the output.`,
+    `Precompiled JS needs \`tsc\` first: ${s(build.ms)} for the project${build.ok ? "" : " (failed)"}, plus copying non-TS files (bootstrap.sh) next to the output;`,
+    `so a run after an edit costs ${s(build.ms + wallOf("precompiled JS", "talos"))} for talos, against ${s(wallOf("tsx", "talos"))} with tsx (Pulumi does not run build scripts).`,
     `\`npm run typecheck\` (\`tsc --noEmit\`, what CI runs): ${s(check)}.`,
+  ].join("\n");
+}
+
+/** `npm test` once, timed: the suite must stay under 60 s on the 2-core box. */
+function suiteSection(): string {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(NODE, [path.join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const line = (label: string) => (r.stdout.match(new RegExp(`^\\s*${label}\\s+(.*)$`, "m"))?.[1] ?? "?").trim();
+  return [
+    "### Test suite",
+    "",
+    table(["`npm test`", "wall", "files", "tests", "vitest's account"], [["vitest run", s(ms), line("Test Files"), line("Tests"), line("Duration")]]),
+    "",
+    `Target: under 60 s on this 2-core machine: **${s(ms)}**${ms < 60_000 ? " (met)" : " (MISSED)"}.`,
   ].join("\n");
 }
 
@@ -386,6 +412,11 @@ function main(): void {
       const scale = scaleSection(scaleRuns);
       sections.push(scale.markdown);
       process.stdout.write(`${scale.markdown}\n\n`);
+    }
+    if (only.has("suite")) {
+      const suite = suiteSection();
+      sections.push(suite);
+      process.stdout.write(`${suite}\n\n`);
     }
     if (only.has("modes")) {
       const modes = modesSection(runs, scaleRuns);
