@@ -138,6 +138,8 @@ async function captureOnce(stack: string, options: RenderOptions): Promise<Captu
 
   await pulumi.runtime.setMocks(mocks, CONFIG_NAMESPACE, stack, false);
   const monitor = settings.getMonitor() as Record<string, (req: Req, cb: Callback) => unknown>;
+  (monitor as unknown as { newUrn: (parent: string, type: string, name: string) => string }).newUrn = (parent, type, name) =>
+    urnFor(stack, parent, type, name);
   const register = monitor["registerResource"]!.bind(monitor);
   const invoke = monitor["invoke"]!.bind(monitor);
   const record = (cb: Callback): Callback => (err, resp) => {
@@ -243,12 +245,14 @@ function safeLoadConfig(stack: string): RawConfig | undefined {
 }
 
 /** URN of a resource from its registration request, the way the engine forms it. */
+/**
+ * URN of a resource the way the engine forms it: a child's type is qualified
+ * with its parent's whole type chain (`A$B$proxmoxve:…`). Pulumi's mock
+ * monitor keeps only the parent's last type; the harness makes it use this
+ * instead, so the plan's URNs (and parents and dependencies) are the real ones.
+ */
 function urnFor(stack: string, parent: string, type: string, name: string): string {
-  let qualified = type;
-  if (parent) {
-    const parentType = parent.split("::")[2]!.split("$").pop();
-    qualified = `${parentType}$${type}`;
-  }
+  const qualified = parent ? `${parent.split("::")[2]!}$${type}` : type;
   return `urn:pulumi:${stack}::${CONFIG_NAMESPACE}::${qualified}::${name}`;
 }
 

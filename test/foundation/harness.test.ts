@@ -149,3 +149,21 @@ describe("stack reference examples", () => {
     }
   });
 });
+
+describe("URNs", () => {
+  it("qualify a grandchild with its ancestors' whole type chain, as the engine does", async () => {
+    class Outer extends pulumi.ComponentResource {
+      constructor(name: string) {
+        super("homelab:test:Outer", name, {});
+        new Group(`${name}-group`, { parent: this });
+        this.registerOutputs({});
+      }
+    }
+    const plan = await renderStack("talos", { program: async () => (new Outer("o"), {}) });
+    const grandchild = plan.resources.find((r) => r.name === "o-group-child")!;
+    expect(grandchild.urn).toBe(
+      "urn:pulumi:talos::homelab::homelab:test:Outer$homelab:test:Group$test:index:Thing::o-group-child",
+    );
+    expect(plan.resources.find((r) => r.urn === grandchild.parent)?.name).toBe("o-group");
+  });
+});
