@@ -34,6 +34,8 @@ export interface TalosClusterArgs {
   readonly imageDatastores: ReadonlyMap<string, string>;
   readonly network: { readonly subnet: string; readonly prefix: number; readonly gateway: string; readonly nameservers: readonly string[]; readonly vip: string };
   readonly cpuType: string;
+  /** Protect VMs (and their disks) against deletion and replacement. */
+  readonly protectVms: boolean;
   readonly proxmox: proxmoxve.Provider;
 }
 
@@ -154,6 +156,7 @@ export class TalosCluster extends pulumi.ComponentResource {
           gateway: args.network.gateway,
           nameservers: args.network.nameservers,
           cpuType: args.cpuType,
+          protect: args.protectVms,
           clusterName: t.clusterName,
           proxmox: args.proxmox,
           talosProvider,

@@ -81,6 +81,13 @@ export const proxmoxSchema = z
     hosts: z.array(proxmoxHostSchema).min(1, { error: "expected at least one Proxmox host" }),
     /** vCPU model. x86-64-v2-AES keeps VMs migratable between unlike CPUs and meets Talos' x86-64-v2 floor. */
     cpuType: z.string().min(1).default("x86-64-v2-AES"),
+    /**
+     * Protect the VMs and their disks (etcd and workload data live there):
+     * Pulumi refuses to delete or replace them, and Proxmox's protection flag
+     * blocks removing the VM or a disk from the UI or API. Removing a node is
+     * then deliberate: set this to false (or `pulumi state unprotect`) first.
+     */
+    protectVms: z.boolean().default(true),
   })
   .strict();
 

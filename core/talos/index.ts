@@ -32,6 +32,7 @@ export default defineStack({
       imageDatastores: new Map(c.proxmox.hosts.map((h) => [h.name, h.imageDatastore])),
       network: { ...c.network, prefix: lanPrefix(c) },
       cpuType: c.proxmox.cpuType,
+      protectVms: c.proxmox.protectVms,
       proxmox,
     });
 

@@ -46,6 +46,8 @@ export interface TalosNodeArgs {
   readonly gateway: string;
   readonly nameservers: readonly string[];
   readonly cpuType: string;
+  /** Pulumi `protect` plus Proxmox's protection flag on the VM and its disks. */
+  readonly protect: boolean;
   readonly clusterName: string;
   readonly proxmox: proxmoxve.Provider;
   readonly talosProvider: talos.Provider;
@@ -91,6 +93,7 @@ export class TalosNode extends pulumi.ComponentResource {
         agent: { enabled: true, trim: true, timeout: "2m" },
         onBoot: true,
         started: true,
+        protection: args.protect,
         // A VM being deleted gets no graceful shutdown: its disk goes with it.
         stopOnDestroy: true,
         cpu: { cores: node.cores, type: args.cpuType, units: node.cpuWeight },
@@ -129,6 +132,7 @@ export class TalosNode extends pulumi.ComponentResource {
       {
         parent: this,
         provider: args.proxmox,
+        protect: args.protect,
         // The image only seeds a new disk. Later Talos versions arrive by upgrade
         // (issue 12), never by re-creating the VM from a newer image.
         ignoreChanges: ["disks[0].fileId"],

@@ -20,7 +20,20 @@ export interface ProtectedResource {
   readonly why: string;
 }
 
+/** The example cluster's VMs (Pulumi.yaml homelab:nodes), protected by homelab:proxmox.protectVms. */
+const VMS = ["k8s-cp-1", "k8s-cp-2", "k8s-cp-3", "k8s-worker-1", "k8s-worker-2", "k8s-gpu-1"].map(
+  (node): ProtectedResource => ({
+    stack: "talos",
+    type: "proxmoxve:index/vmLegacy:VmLegacy",
+    name: `${node}-vm`,
+    protect: true,
+    inputs: { protection: true },
+    why: "the node's disk holds etcd and workload data: deleting or replacing the VM loses it (homelab:proxmox.protectVms)",
+  }),
+);
+
 export const PROTECTED: readonly ProtectedResource[] = [
+  ...VMS,
   {
     stack: "talos",
     type: "talos:machine/secrets:Secrets",

@@ -54,6 +54,13 @@ describe("Proxmox", () => {
     expect(vm("k8s-gpu-1")).toMatchObject({ name: "k8s-gpu-1", nodeName: "pve3", vmId: 1301 });
   });
 
+  it("protects every VM and its disks by default: Pulumi protect plus Proxmox's protection flag", () => {
+    for (const r of plan.ofType(VM)) {
+      expect(r.protect, r.name).toBe(true);
+      expect(r.values["protection"], r.name).toBe(true);
+    }
+  });
+
   it("builds control-plane VMs as q35/OVMF with an EFI disk, virtio-scsi-single, guest agent and start on boot", () => {
     expect(vm("k8s-cp-1")).toMatchObject({
       machine: "q35",

@@ -85,7 +85,7 @@ describe("other Proxmox set-ups", () => {
   beforeAll(async () => {
     plan = await render("talos", {
       config: (c) => {
-        c["proxmox"] = { ...c["proxmox"], auth: "password", username: "root@pam", insecure: true, hosts: [{ name: "pve" }] };
+        c["proxmox"] = { ...c["proxmox"], auth: "password", username: "root@pam", insecure: true, hosts: [{ name: "pve" }], protectVms: false };
         delete c["proxmox"].tokenId;
         for (const n of c["nodes"]) delete n.host;
         const gpu = c["nodes"].find((n: ConfigValues) => n.name === "k8s-gpu-1");
@@ -107,6 +107,13 @@ describe("other Proxmox set-ups", () => {
       { device: "hostpci0", id: "0000:01:00.0", pcie: true, xvga: false },
       { device: "hostpci1", id: "0000:02:00.0", pcie: true, xvga: false },
     ]);
+  });
+
+  it("leaves VMs unprotected when protectVms is false, so nodes can be removed", () => {
+    for (const vm of plan.ofType(VM)) {
+      expect(vm.protect, vm.name).toBe(false);
+      expect(vm.values["protection"], vm.name).toBe(false);
+    }
   });
 
   it("places every node on the only host, with one download per image there", () => {
