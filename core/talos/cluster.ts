@@ -37,6 +37,12 @@ export interface TalosClusterArgs {
   /** Protect VMs (and their disks) against deletion and replacement. */
   readonly protectVms: boolean;
   readonly proxmox: proxmoxve.Provider;
+  /**
+   * The Kubernetes version the machine configs carry (kubelet and control-plane
+   * images). Defaults to `talos.kubernetesVersion`; the stack passes the version
+   * the cluster runs, so a new version is rolled out by the upgrade step.
+   */
+  readonly configKubernetesVersion?: pulumi.Input<string>;
 }
 
 const IMAGE_OF: Record<MachineClass, ImageKind> = { controlplane: "base", worker: "base", gpu: "gpu" };
@@ -119,7 +125,7 @@ export class TalosCluster extends pulumi.ComponentResource {
           machineSecrets: this.secrets.machineSecrets,
           machineType: machineClass === "controlplane" ? "controlplane" : "worker",
           talosVersion: t.version,
-          kubernetesVersion: t.kubernetesVersion,
+          kubernetesVersion: args.configKubernetesVersion ?? t.kubernetesVersion,
           configPatches: [
             common,
             image.installerImage.apply((installer) => toPatch(installPatch(t.installDisk, installer))),

@@ -5,6 +5,7 @@
  * its own module next to it.
  */
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { lanPrefix } from "../config/project";
 import { defineStack } from "../stack";
 import { ArgoCd } from "./argocd";
@@ -24,6 +25,12 @@ export default defineStack({
     const hosts = c.proxmox.hosts.map((h) => h.name);
     const placement = planPlacement(c.nodes, hosts);
     const proxmox = proxmoxProvider("proxmox", c.proxmox, secrets);
+    const target = c.talos.kubernetesVersion;
+    // With upgrades on, machine configs keep the Kubernetes version the cluster
+    // runs (this stack's last recorded output), so a new version is not pushed
+    // to every kubelet and control plane at once by a config apply: the
+    // upgrade-k8s step after the node steps moves it, then the output records it.
+    const configKubernetesVersion = c.upgrades.enabled ? runningKubernetesVersion(c.stackRefs.talos, target) : target;
 
     const cluster = new TalosCluster(c.talos.clusterName, {
       talos: c.talos,
@@ -34,6 +41,7 @@ export default defineStack({
       cpuType: c.proxmox.cpuType,
       protectVms: c.proxmox.protectVms,
       proxmox,
+      configKubernetesVersion,
     });
 
     // Everything in the cluster goes through this provider, built from the
@@ -48,15 +56,16 @@ export default defineStack({
     new ArgoCd("argocd", { config: c.argocd, provider: kubernetes }, { dependsOn: [cilium] });
 
     // Rolling Talos, schematic and Kubernetes upgrades of the running nodes (no-ops on a new cluster).
-    if (c.upgrades.enabled)
-      new TalosUpgrades("upgrades", {
+    const upgrades = c.upgrades.enabled
+      ? new TalosUpgrades("upgrades", {
         nodes: cluster.nodes,
         talosconfig: cluster.talosconfig,
         kubeconfig: cluster.kubeconfig,
         kubernetesVersion: c.talos.kubernetesVersion,
         config: c.upgrades,
         clusterReady: [cluster.kubeconfigResource],
-      });
+      })
+      : undefined;
 
     return {
       kubeconfig: cluster.kubeconfig,
@@ -65,7 +74,18 @@ export default defineStack({
       nodes: Object.fromEntries(c.nodes.map((n) => [n.name, n.ip])),
       schematicIds: cluster.schematicIds(),
       talosVersion: c.talos.version,
-      kubernetesVersion: c.talos.kubernetesVersion,
+      // Recorded only once the Kubernetes step succeeded: the next run's configs follow it.
+      kubernetesVersion: upgrades ? upgrades.kubernetesStep.stdout.apply(() => target) : target,
     };
   },
 });
+
+/**
+ * The Kubernetes version the cluster runs, as this stack last recorded it; the
+ * target for a new cluster (no recorded output yet).
+ */
+function runningKubernetesVersion(self: string, target: string): pulumi.Output<string> {
+  return new pulumi.StackReference("talos-self", { name: self })
+    .getOutput("kubernetesVersion")
+    .apply((v) => (typeof v === "string" && v.length > 0 ? v : target));
+}

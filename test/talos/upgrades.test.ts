@@ -26,8 +26,9 @@ let base: PlanView;
 let bumped: PlanView;
 let gpuExt: PlanView;
 let disabled: PlanView;
+let k8sOnly: PlanView;
 beforeAll(async () => {
-  [base, bumped, gpuExt, disabled] = await Promise.all([
+  [base, bumped, gpuExt, disabled, k8sOnly] = await Promise.all([
     render("talos"),
     render("talos", {
       config: (c) => {
@@ -38,6 +39,7 @@ beforeAll(async () => {
     }),
     render("talos", { config: (c) => void c["talos"].extensions.gpu.push("siderolabs/nvidia-fabricmanager-production") }),
     render("talos", { config: (c) => void (c["upgrades"].enabled = false) }),
+    render("talos", { config: (c) => void (c["talos"].kubernetesVersion = "v1.36.1") }),
   ]);
 });
 
@@ -172,6 +174,36 @@ describe("the Kubernetes step", () => {
   });
 });
 
+describe("a Kubernetes version change", () => {
+  const configVersions = (plan: PlanView) =>
+    plan.invokes("talos:machine/getConfiguration:getConfiguration").map((i) => i.args["kubernetesVersion"]);
+  const applies = (plan: PlanView) =>
+    plan.ofType("talos:machine/configurationApply:ConfigurationApply").map((r) => [r.name, r.values["machineConfigurationInput"]]);
+
+  it("leaves every machine config at the version the cluster runs (this stack's recorded output)", () => {
+    expect(new Set(configVersions(k8sOnly))).toEqual(new Set(["v1.35.4"]));
+    expect(applies(k8sOnly)).toEqual(applies(base));
+    expect(k8sOnly.resources.some((r) => r.type === "pulumi:pulumi:StackReference" && r.readId === "example-org/homelab/talos")).toBe(true);
+  });
+
+  it("is rolled out by the upgrade-k8s step alone, and recorded as the stack output once that step has run", () => {
+    expect(env(k8s(k8sOnly))["TARGET_VERSION"]).toBe("v1.36.1");
+    expect(k8sOnly.output("kubernetesVersion")).toBe("v1.36.1");
+    const nodeSteps = ALL.map((n) => [n, step(k8sOnly, n).values]);
+    expect(nodeSteps).toEqual(ALL.map((n) => [n, step(base, n).values]));
+  });
+
+  it("goes straight into the machine configs when upgrades are off (you upgrade by hand)", async () => {
+    const manual = await render("talos", {
+      config: (c) => {
+        c["upgrades"].enabled = false;
+        c["talos"].kubernetesVersion = "v1.36.1";
+      },
+    });
+    expect(new Set(configVersions(manual))).toEqual(new Set(["v1.36.1"]));
+  });
+});
+
 describe("secrecy", () => {
   it("passes the talosconfig and kubeconfig only as secret environment values, never in a command string or plain input", () => {
     const talosconfig = String(base.output("talosconfig"));
@@ -206,7 +238,10 @@ describe("config", () => {
   it("with upgrades disabled plans no upgrade steps and leaves the rest of the plan as it was", () => {
     expect(disabled.ofType(COMMAND)).toEqual([]);
     expect(disabled.find("upgrades")).toBeUndefined();
-    expect(disabled.resources.map((r) => r.urn)).toEqual(base.resources.filter((r) => !r.name.startsWith("upgrades")).map((r) => r.urn));
+    // …and no read of this stack's own recorded Kubernetes version, which only the upgrade step needs.
+    expect(disabled.resources.map((r) => r.urn)).toEqual(
+      base.resources.filter((r) => !r.name.startsWith("upgrades") && r.name !== "talos-self").map((r) => r.urn),
+    );
   });
 
 
