@@ -176,7 +176,7 @@ describe("the Kubernetes step", () => {
 
 describe("a Kubernetes version change", () => {
   const configVersions = (plan: PlanView) =>
-    plan.invokes("talos:machine/getConfiguration:getConfiguration").map((i) => i.args["kubernetesVersion"]);
+    plan.invokes("talos:machine/getConfiguration:getConfiguration").map((i) => i.values["kubernetesVersion"]);
   const applies = (plan: PlanView) =>
     plan.ofType("talos:machine/configurationApply:ConfigurationApply").map((r) => [r.name, r.values["machineConfigurationInput"]]);
 
