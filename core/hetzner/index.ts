@@ -42,17 +42,21 @@ export default defineStack({
 
     const bundle = renderBundle(config);
     if (config.bifrost.deliver)
-      new BifrostBundle(`${config.hcloud.name}-bundle`, {
-      host: edge.ipv4,
-      user: config.ssh.user,
-      privateKey: secrets.require("BIFROST_SSH_PRIVATE_KEY"),
-      dir: config.bifrost.dir,
-      files: bundle.files,
-      bundleHash: bundle.hash,
-      secretFiles: bundle.secretFiles,
-      secret: (name) => secrets.require(name),
-      serverId: edge.serverId,
-    }, { dependsOn: [edge] });
+      new BifrostBundle(
+        `${config.hcloud.name}-bundle`,
+        {
+          host: edge.ipv4,
+          user: config.ssh.user,
+          privateKey: secrets.require("BIFROST_SSH_PRIVATE_KEY"),
+          dir: config.bifrost.dir,
+          files: bundle.files,
+          bundleHash: bundle.hash,
+          secretFiles: bundle.secretFiles,
+          secret: (name) => secrets.require(name),
+          serverId: edge.serverId,
+        },
+        { dependsOn: [edge] },
+      );
 
     return {
       ipv4: edge.ipv4,
