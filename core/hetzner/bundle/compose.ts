@@ -56,12 +56,22 @@ function base(name: string, image: string): Pick<ComposeService, "image" | "cont
 export function buildCompose(c: BundleConfig): ComposeFile {
   const img = c.bifrost.images;
   const hosts = edgeHosts(c);
-  const authentikEnv = {
-    AUTHENTIK_POSTGRESQL__HOST: SERVICE.postgres,
-    AUTHENTIK_POSTGRESQL__NAME: "authentik",
-    AUTHENTIK_POSTGRESQL__USER: "authentik",
-    AUTHENTIK_ERROR_REPORTING__ENABLED: "false",
-  };
+  // Server and worker run the same image and settings; only the command differs.
+  const authentik = (name: string, command: "server" | "worker"): ComposeService => ({
+    ...base(name, img.authentik),
+    command: [command],
+    depends_on: { [SERVICE.postgres]: { condition: "service_healthy" } },
+    environment: {
+      AUTHENTIK_POSTGRESQL__HOST: SERVICE.postgres,
+      AUTHENTIK_POSTGRESQL__NAME: "authentik",
+      AUTHENTIK_POSTGRESQL__USER: "authentik",
+      AUTHENTIK_ERROR_REPORTING__ENABLED: "false",
+    },
+    env_file: ["./secrets/authentik.env"],
+    volumes: ["authentik-data:/data"],
+    networks: [NETWORK],
+    healthcheck: health(["CMD", "ak", "healthcheck"], "90s"),
+  });
   const services: Record<string, ComposeService> = {
     [SERVICE.traefik]: {
       ...base(SERVICE.traefik, img.traefik),
@@ -82,26 +92,8 @@ export function buildCompose(c: BundleConfig): ComposeFile {
     },
     // Authentik since 2025.10 keeps cache, sessions and tasks in Postgres:
     // the pinned release needs no Redis.
-    [SERVICE.authentikServer]: {
-      ...base(SERVICE.authentikServer, img.authentik),
-      command: ["server"],
-      depends_on: { [SERVICE.postgres]: { condition: "service_healthy" } },
-      environment: authentikEnv,
-      env_file: ["./secrets/authentik.env"],
-      volumes: ["authentik-data:/data"],
-      networks: [NETWORK],
-      healthcheck: health(["CMD", "ak", "healthcheck"], "90s"),
-    },
-    [SERVICE.authentikWorker]: {
-      ...base(SERVICE.authentikWorker, img.authentik),
-      command: ["worker"],
-      depends_on: { [SERVICE.postgres]: { condition: "service_healthy" } },
-      environment: authentikEnv,
-      env_file: ["./secrets/authentik.env"],
-      volumes: ["authentik-data:/data"],
-      networks: [NETWORK],
-      healthcheck: health(["CMD", "ak", "healthcheck"], "90s"),
-    },
+    [SERVICE.authentikServer]: authentik(SERVICE.authentikServer, "server"),
+    [SERVICE.authentikWorker]: authentik(SERVICE.authentikWorker, "worker"),
     // The combined NetBird server: management, signal, relay (WebSocket on
     // 443 behind Traefik) and embedded STUN, with its own embedded IdP.
     [SERVICE.netbirdServer]: {
