@@ -7,7 +7,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as authentik from "@pulumi/authentik";
 import { describe, expect, it, vi } from "vitest";
-import { drain, installMocks, settle, type MockHarness } from "./mock-harness";
+import { drain, installMocks, itRegistersEveryResourceUnderItsToken, settle, type MockHarness } from "./mock-harness";
 
 const expectedParameter = {
     remote: { url: "registry.opentofu.org/goauthentik/authentik", version: "2026.5.0" },
@@ -192,21 +192,7 @@ describe("authentik package identity", () => {
 describe("authentik resources", () => {
     const cases = constructEveryResource();
 
-    it.each(cases)("$token is registered under its exact token", async ({ token, resource }) => {
-        await drain([resource]);
-        const name = (await settle(resource.urn)).value.split("::").pop();
-        expect(mocks.resources.find((r) => r.name === name)?.type).toBe(token);
-    });
-
-    it("keeps the token in __pulumiType and recognises instances", () => {
-        for (const { token, resource } of cases.slice(1)) {
-            const cls = resource.constructor as unknown as { __pulumiType: string; isInstance(o: unknown): boolean };
-            expect(cls.__pulumiType).toBe(token);
-            expect(cls.isInstance(resource)).toBe(true);
-            expect(cls.isInstance({})).toBe(false);
-        }
-        expect(authentik.Provider.isInstance(cases[0]?.resource)).toBe(true);
-    });
+    itRegistersEveryResourceUnderItsToken(cases, mocks, authentik.Provider);
 
     it("registers the parameterized package exactly once, with the exact parameter", async () => {
         await drain(cases.map((c) => c.resource));

@@ -4,6 +4,7 @@
 // outputs, the registerPackage request) travel in the gRPC request and never
 // reach `MockResourceArgs`/`MockCallArgs`.
 import * as pulumi from "@pulumi/pulumi";
+import { expect, it } from "vitest";
 
 /** What `mocks.newResource` saw. */
 export interface RecordedResource {
@@ -201,4 +202,37 @@ export async function settle<T>(output: pulumi.Output<T>): Promise<{ value: T; s
 /** Lets queued registrations reach the monitor. */
 export async function drain(resources: pulumi.Resource[]): Promise<void> {
     await Promise.all(resources.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+}
+
+/** One constructed resource of a binding and the token it must register under. */
+export interface ResourceCase {
+    readonly token: string;
+    readonly resource: pulumi.Resource;
+}
+
+/**
+ * The two token statements every binding owes, as tests: each resource is
+ * registered under its exact token, and each class keeps that token in
+ * `__pulumiType` and recognises its instances. `cases[0]` is the provider.
+ */
+export function itRegistersEveryResourceUnderItsToken(
+    cases: readonly ResourceCase[],
+    mocks: MockHarness,
+    provider: { isInstance(o: unknown): boolean },
+): void {
+    it.each(cases)("$token is registered under its exact token", async ({ token, resource }) => {
+        await drain([resource]);
+        const name = (await settle(resource.urn)).value.split("::").pop();
+        expect(mocks.resources.find((r) => r.name === name)?.type).toBe(token);
+    });
+
+    it("keeps the token in __pulumiType and recognises instances", () => {
+        for (const { token, resource } of cases.slice(1)) {
+            const cls = resource.constructor as unknown as { __pulumiType: string; isInstance(o: unknown): boolean };
+            expect(cls.__pulumiType).toBe(token);
+            expect(cls.isInstance(resource)).toBe(true);
+            expect(cls.isInstance({})).toBe(false);
+        }
+        expect(provider.isInstance(cases[0]?.resource)).toBe(true);
+    });
 }

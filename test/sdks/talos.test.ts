@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as talos from "@pulumiverse/talos";
 import { describe, expect, it } from "vitest";
-import { drain, installMocks, settle, type MockHarness } from "./mock-harness";
+import { drain, installMocks, itRegistersEveryResourceUnderItsToken, settle, type MockHarness } from "./mock-harness";
 
 const clientConfiguration = {
     caCertificate: "ca-pem",
@@ -97,21 +97,7 @@ function constructEveryResource() {
 describe("talos resources", () => {
     const cases = constructEveryResource();
 
-    it.each(cases)("$token is registered under its exact token", async ({ token, resource }) => {
-        await drain([resource]);
-        const name = (await settle(resource.urn)).value.split("::").pop();
-        expect(mocks.resources.find((r) => r.name === name)?.type).toBe(token);
-    });
-
-    it("keeps the token in __pulumiType and recognises instances", () => {
-        for (const { token, resource } of cases.slice(1)) {
-            const cls = resource.constructor as unknown as { __pulumiType: string; isInstance(o: unknown): boolean };
-            expect(cls.__pulumiType).toBe(token);
-            expect(cls.isInstance(resource)).toBe(true);
-            expect(cls.isInstance({})).toBe(false);
-        }
-        expect(talos.Provider.isInstance(cases[0]?.resource)).toBe(true);
-    });
+    itRegistersEveryResourceUnderItsToken(cases, mocks, talos.Provider);
 
     it("asks the engine for plugin talos 0.8.1 from the pulumiverse GitHub releases, without a package ref", async () => {
         await drain(cases.map((c) => c.resource));
