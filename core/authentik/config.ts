@@ -6,11 +6,10 @@
  */
 import { z } from "zod";
 import type { ConfigIssue } from "../config/errors";
-import { dnsLabel, duplicates, httpUrl } from "../config/primitives";
+import { describe, dnsLabel, duplicates, httpUrl } from "../config/primitives";
 import { isSecretName, secretRef, type SecretName } from "../secrets";
 import { redirectUriProblem } from "./redirect-uris";
 
-const describe = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 /**
  * A duration as Authentik parses it (`timedelta` keyword arguments joined by

@@ -6,7 +6,8 @@ import { z } from "zod";
 import { isIPv4, isIPv6, isIPv6Cidr, parseCidr } from "../net/ipv4";
 import { formatConfigPath, type ConfigIssue, type ConfigPath } from "./errors";
 
-const describe = (value: unknown): string => JSON.stringify(value) ?? String(value);
+/** A config value as it appears in an error message. */
+export const describe = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 export const ipv4 = z
   .string()

@@ -7,12 +7,11 @@
  */
 import { z } from "zod";
 import type { ConfigIssue } from "../config/errors";
-import { duplicates, hostname, ipv4, ipv4Network, k8sName, port, vVersion } from "../config/primitives";
+import { describe, duplicates, hostname, ipv4, ipv4Network, k8sName, port, vVersion } from "../config/primitives";
 import { secretRef, type SecretName } from "../secrets";
 import type { StackConfig } from "../stack";
 import { validatePool } from "./pool";
 
-const describe = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 /** A regular expression Cilium matches interface names against (Go RE2; the common subset is checked here). */
 const interfaceRegex = z.string().min(1).refine(
