@@ -262,8 +262,13 @@ function strip(providerRef: string): string | null {
   return at > 0 ? providerRef.slice(0, at) : providerRef;
 }
 
+/** Reads a field of a gRPC request by getter name, with a fallback for getters this SDK version lacks. */
+function reader(req: Req) {
+  return <T>(name: string, fallback: T): T => (typeof req[name] === "function" ? (req[name]!() as T) : fallback);
+}
+
 function captureRegistration(req: Req): CapturedResource {
-  const call = <T>(name: string, fallback: T): T => (typeof req[name] === "function" ? (req[name]!() as T) : fallback);
+  const call = reader(req);
   const type = call("getType", "");
   const name = call("getName", "");
   const parent = call("getParent", "");
@@ -325,7 +330,7 @@ function describeAlias(alias: unknown): string {
 }
 
 function captureInvoke(req: Req, markedArgs: Map<string, unknown[]>): CapturedInvoke {
-  const call = <T>(name: string, fallback: T): T => (typeof req[name] === "function" ? (req[name]!() as T) : fallback);
+  const call = reader(req);
   const args = call<{ toJavaScript(): unknown } | undefined>("getArgs", undefined);
   const plain = args?.toJavaScript() ?? {};
   const key = stableStringify(decodeWire(plain).revealed);
