@@ -1,34 +1,57 @@
 /**
- * `npm run render -- <stack> [--json] [--secrets-from-env]`
+ * `npm run render -- <stack> [--json] [--preview] [--secrets-from-env]`
  *
  * Runs a stack under Pulumi mocks with the committed config and prints its
- * plan (DESIGN §6). Secrets are placeholders unless --secrets-from-env, which
- * reads them from the environment exactly as `sops exec-env` provides them.
+ * plan. Secrets are placeholders unless --secrets-from-env, which reads them
+ * from the environment exactly as `sops exec-env` provides them. --preview
+ * runs the program as `pulumi preview` does (a dry run of a stack with no
+ * state: what providers compute is unknown).
+ *
+ * The exit status is set, never forced with `process.exit()`: a forced exit
+ * drops whatever of a large plan still sits in the pipe to a slow reader.
  */
+import { parseArgs } from "node:util";
 import { isUserError } from "../config/errors";
 import { STACK_NAMES } from "../stacks";
 import { planToJson, planToText } from "./format";
 import { renderStack } from "./harness";
 
-const USAGE = `usage: npm run render -- <stack> [--json] [--secrets-from-env]
+const USAGE = `usage: npm run render -- <stack> [--json] [--preview] [--secrets-from-env]
 stacks: ${STACK_NAMES.join(", ")}`;
 
 async function main(argv: string[]): Promise<number> {
-  const flags = new Set(argv.filter((a) => a.startsWith("--")));
-  const positional = argv.filter((a) => !a.startsWith("--"));
-  const unknown = [...flags].filter((f) => !["--json", "--secrets-from-env", "--help"].includes(f));
-  if (flags.has("--help")) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: "boolean", default: false },
+        preview: { type: "boolean", default: false },
+        "secrets-from-env": { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (positional.length !== 1 || unknown.length > 0) {
-    process.stderr.write(`${unknown.length ? `unknown option ${unknown.join(", ")}\n` : ""}${USAGE}\n`);
+  if (positionals.length !== 1) {
+    process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const stack = positional[0]!;
+  const stack = positionals[0]!;
   try {
-    const plan = await renderStack(stack, flags.has("--secrets-from-env") ? { env: process.env } : {});
-    process.stdout.write(flags.has("--json") ? planToJson(plan) : planToText(plan));
+    const plan = await renderStack(stack, {
+      ...(values["secrets-from-env"] ? { env: process.env } : {}),
+      dryRun: values.preview,
+    });
+    process.stdout.write(values.json ? planToJson(plan) : planToText(plan));
     return 0;
   } catch (err) {
     if (isUserError(err)) {
@@ -40,9 +63,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (err: unknown) => {
     process.stderr.write(`render failed (a bug, please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(70);
+    process.exitCode = 70;
   },
 );

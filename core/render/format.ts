@@ -91,7 +91,7 @@ export function planToText(plan: Plan): string {
     children.set(parent, list);
   }
   const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
-  lines.push(`Stack "${plan.stack}": ${plan.resources.length} resources, ${plan.invokes.length} invokes`);
+  lines.push(`Stack "${plan.stack}"${plan.dryRun ? " (preview)" : ""}: ${plan.resources.length} resources, ${plan.invokes.length} invokes`);
   lines.push("");
   const walk = (parent: string | null, indent: string) => {
     for (const r of children.get(parent) ?? []) {

@@ -11,7 +11,7 @@ import { placeholderSecrets, type Environment } from "../secrets";
 import { CONFIG_NAMESPACE } from "../config/errors";
 import { mocks } from "./mocks";
 import { loadRawConfig } from "./project-files";
-import { decodeWire, stableStringify, type Json } from "./wire";
+import { decodeWire, stableStringify, UNKNOWN, type Json } from "./wire";
 
 // Internal runtime pieces: the mock monitor and the RPC queue.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -71,6 +71,8 @@ export interface CapturedInvoke {
 
 export interface Plan {
   readonly stack: string;
+  /** Rendered as `pulumi preview` runs (`RenderOptions.dryRun`). */
+  readonly dryRun: boolean;
   readonly resources: CapturedResource[];
   readonly invokes: CapturedInvoke[];
   /** Stack outputs, secrets redacted. */
@@ -97,6 +99,16 @@ export interface RenderOptions {
    * The benchmark uses it to measure what a real run costs.
    */
   readonly promiseStacks?: boolean;
+  /**
+   * Run as `pulumi preview` does: `pulumi.runtime.isDryRun()` is true, and, as
+   * in the preview of a stack with no state yet (every resource a create),
+   * what a provider computes is unknown: a created resource's id and every
+   * output it does not take as an input. Apply callbacks on unknown values do
+   * not run, and invokes whose arguments are unknown are not made, exactly as
+   * the SDK behaves under a real preview. Reads (stack references, `.get`)
+   * and imports still return their state, as the engine reads those at preview.
+   */
+  readonly dryRun?: boolean;
 }
 
 /** Outcome of a run: the plan, or the error and how many resources got registered before it. */
@@ -136,7 +148,7 @@ async function captureOnce(stack: string, options: RenderOptions): Promise<Captu
   const failures: unknown[] = [];
   const restore: (() => void)[] = [];
 
-  await pulumi.runtime.setMocks(mocks, CONFIG_NAMESPACE, stack, false);
+  await pulumi.runtime.setMocks(options.dryRun ? previewMocks : mocks, CONFIG_NAMESPACE, stack, options.dryRun === true);
   const monitor = settings.getMonitor() as Record<string, (req: Req, cb: Callback) => unknown>;
   (monitor as unknown as { newUrn: (parent: string, type: string, name: string) => string }).newUrn = (parent, type, name) =>
     urnFor(stack, parent, type, name);
@@ -217,6 +229,7 @@ async function captureOnce(stack: string, options: RenderOptions): Promise<Captu
       registered: resources.length,
       plan: {
         stack,
+        dryRun: options.dryRun === true,
         resources: [...urnOf.values()].sort((a, b) => a.urn.localeCompare(b.urn)),
         invokes: invokes.sort((a, b) =>
           a.token === b.token ? stableStringify(a.args).localeCompare(stableStringify(b.args)) : a.token.localeCompare(b.token),
@@ -234,6 +247,21 @@ async function captureOnce(stack: string, options: RenderOptions): Promise<Captu
     for (const undo of restore) undo();
   }
 }
+
+/**
+ * The mocks as a preview sees a create: the provider has not run, so the
+ * engine hands back the inputs and nothing else (missing outputs resolve as
+ * unknown at preview, `@pulumi/pulumi` runtime/rpc.js resolveProperties), and
+ * an empty id (unknown, runtime/resource.js). A read or import (the mock
+ * monitor passes its id) answers with the state it reads.
+ */
+const previewMocks: pulumi.runtime.Mocks = {
+  newResource(args) {
+    if (!args.custom || args.id) return mocks.newResource(args);
+    return { id: "", state: { ...args.inputs } };
+  },
+  call: (args) => mocks.call(args),
+};
 
 function safeLoadConfig(stack: string): RawConfig | undefined {
   try {
@@ -353,9 +381,14 @@ async function resolveOutputs(outputs: Record<string, unknown>): Promise<Pick<Pl
   const revealed: Record<string, Json> = {};
   const secret: string[] = [];
   for (const key of Object.keys(outputs).sort()) {
-    const out = pulumi.output(outputs[key]) as unknown as { promise(): Promise<unknown>; isSecret: Promise<boolean> };
-    const [value, isSecret] = await Promise.all([out.promise(), out.isSecret]);
-    const decoded = decodeWire(toJson(value));
+    const out = pulumi.output(outputs[key]) as unknown as {
+      promise(): Promise<unknown>;
+      isKnown: Promise<boolean>;
+      isSecret: Promise<boolean>;
+    };
+    const [value, isKnown, isSecret] = await Promise.all([out.promise(), out.isKnown, out.isSecret]);
+    // At a dry run an output computed by a provider is unknown, as the preview shows it.
+    const decoded = decodeWire(isKnown ? toJson(value) : UNKNOWN);
     revealed[key] = decoded.revealed;
     if (isSecret) {
       secret.push(key);

@@ -167,3 +167,42 @@ describe("URNs", () => {
     expect(plan.resources.find((r) => r.urn === grandchild.parent)?.name).toBe("o-group");
   });
 });
+
+describe("dry run (`--preview`)", () => {
+  it("runs the program with isDryRun() true, and false otherwise", async () => {
+    const seen: boolean[] = [];
+    const probe = async () => (seen.push(pulumi.runtime.isDryRun()), {});
+    await renderStack("talos", { program: probe, dryRun: true });
+    await renderStack("talos", { program: probe });
+    expect(seen).toEqual([true, false]);
+  });
+
+  it("leaves what a provider computes unknown, so applies on it and invokes fed by it do not run", async () => {
+    const ran: string[] = [];
+    const plan = await renderStack("talos", {
+      dryRun: true,
+      program: async () => {
+        const a = new Thing("a", { plain: "x" });
+        const b = new Thing("b", { fromA: a.id, echoed: a.urn.apply(() => "urn known"), plain: "y" });
+        a.id.apply((id) => ran.push(`apply on id ${id}`));
+        pulumi.runtime.invokeOutput("pulumi:pulumi:getStack", { id: a.id });
+        return { aId: a.id, bPlain: b.urn.apply(() => "known"), ref: new pulumi.StackReference("example-org/homelab/hetzner").getOutput("ipv4") };
+      },
+    });
+    const b = plan.resources.find((r) => r.name === "b")!;
+    expect(b.inputs).toEqual({ echoed: "urn known", fromA: "[unknown]", plain: "y" });
+    expect(ran).toEqual([]);
+    expect(plan.invokes).toEqual([]);
+    // The stack reference is read at preview too; a created resource's id is not known.
+    expect(plan.outputs).toEqual({ aId: "[unknown]", bPlain: "known", ref: "203.0.113.124" });
+    expect(planToText(plan)).toContain('Stack "talos" (preview)');
+  });
+
+  it("renders every stack at preview", async () => {
+    for (const stack of STACK_NAMES) {
+      const capture = await captureStack(stack, { dryRun: true });
+      expect(capture.error, stack).toBeUndefined();
+      expect(capture.plan!.resources.length, stack).toBe((await renderStack(stack)).resources.length);
+    }
+  });
+});
