@@ -76,6 +76,8 @@ export const firewallSchema = z
   })
   .strict();
 
+const email = z.string().regex(/^[^@\s'"$]+@[^@\s'"$]+\.[^@\s'"$]+$/, { error: (i) => `expected an e-mail address, got ${JSON.stringify(i.input)}` });
+
 const portRange = z
   .object({ from: port, to: port })
   .strict()
@@ -101,6 +103,13 @@ export const netbirdSchema = z
     agent: z.boolean().default(true),
     /** Turn off NetBird's anonymous usage metrics. */
     disableAnonymousMetrics: z.boolean().default(true),
+    /**
+     * E-mail of the NetBird owner account, pre-seeded in the embedded IdP on
+     * first start with a password Pulumi generates (stack output
+     * netbirdOwnerPassword), so the setup page is never open to a stranger.
+     * Defaults to homelab:bifrost.acmeEmail.
+     */
+    ownerEmail: email.optional(),
   })
   .strict();
 
@@ -125,7 +134,7 @@ export const bifrostSchema = z
     /** Extra apt packages for the VPS. */
     packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian package name" })).default([]),
     /** Contact address for Let's Encrypt expiry notices. */
-    acmeEmail: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: (i) => `expected an e-mail address, got ${JSON.stringify(i.input)}` }),
+    acmeEmail: email,
     /** Use Let's Encrypt staging (untrusted certificates, generous rate limits) while testing. */
     acmeStaging: z.boolean().default(false),
     /** Private subnet of the bundle's Docker network; NetBird trusts Traefik's forwarded headers from it. */

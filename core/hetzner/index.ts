@@ -11,11 +11,13 @@
  */
 import * as hcloud from "@pulumi/hcloud";
 import { defineStack } from "../stack";
-import { renderBundle, servedHostnames } from "./bundle";
+import { AdminCredentials } from "./admin-credentials";
+import { isGeneratedSecret, renderBundle, servedHostnames } from "./bundle";
 import { BifrostBundle } from "./bundle-delivery";
 import { hetznerShape, validateHetzner } from "./config";
 import { EdgeServer } from "./edge-server";
 import { planFirewallRules } from "./firewall-rules";
+import { ownerEmail } from "./bundle/netbird";
 
 export default defineStack({
   name: "hetzner",
@@ -40,6 +42,7 @@ export default defineStack({
       provider,
     });
 
+    const credentials = new AdminCredentials(`${config.hcloud.name}-credentials`);
     const bundle = renderBundle(config);
     if (config.bifrost.deliver)
       new BifrostBundle(
@@ -52,7 +55,7 @@ export default defineStack({
           files: bundle.files,
           bundleHash: bundle.hash,
           secretFiles: bundle.secretFiles,
-          secret: (name) => secrets.require(name),
+          secret: (name) => (isGeneratedSecret(name) ? credentials.get(name) : secrets.require(name)),
           serverId: edge.serverId,
         },
         { dependsOn: [edge] },
@@ -63,6 +66,12 @@ export default defineStack({
       ipv6: edge.ipv6,
       serverId: edge.serverId,
       hostnames: servedHostnames(config),
+      // Secret outputs: the authentik stack reads the token as its provider
+      // token; the operator reads the passwords with --show-secrets.
+      authentikBootstrapPassword: credentials.authentikBootstrapPassword,
+      authentikBootstrapToken: credentials.authentikBootstrapToken,
+      netbirdOwnerEmail: ownerEmail(config),
+      netbirdOwnerPassword: credentials.netbirdOwnerPassword,
     };
   },
 });

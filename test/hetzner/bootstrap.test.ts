@@ -3,6 +3,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSy
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { renderBundle } from "../../core/hetzner/bundle";
 import hetzner from "../../core/hetzner";
 import { formatEnvFile } from "../../core/hetzner/bundle/secret-env";
@@ -17,8 +18,18 @@ const hasShellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
 const SECRETS = {
   "traefik.env": { CF_DNS_API_TOKEN: "canaryCfToken1" },
   "postgres.env": { POSTGRES_PASSWORD: "canaryPgPass2" },
-  "authentik.env": { AUTHENTIK_SECRET_KEY: "canaryAkKey3", AUTHENTIK_POSTGRESQL__PASSWORD: "canaryPgPass2" },
-  "netbird-server.env": { NETBIRD_RELAY_SECRET: "canaryRelay4+/=", NETBIRD_DATASTORE_ENCRYPTION_KEY: "canaryStoreKey5==" },
+  "authentik.env": {
+    AUTHENTIK_SECRET_KEY: "canaryAkKey3",
+    AUTHENTIK_POSTGRESQL__PASSWORD: "canaryPgPass2",
+    AUTHENTIK_BOOTSTRAP_PASSWORD: "canaryAkBootPass7",
+    AUTHENTIK_BOOTSTRAP_TOKEN: "canaryAkBootToken8",
+  },
+  "netbird-server.env": {
+    NETBIRD_RELAY_SECRET: "canaryRelay4+/=",
+    NETBIRD_DATASTORE_ENCRYPTION_KEY: "canaryStoreKey5==",
+    // The shape of a bcrypt hash as @pulumi/random's bcryptHash gives it ($2a$10$ + 53 characters of bcrypt's base64).
+    NETBIRD_OWNER_PASSWORD_HASH: "$2a$10$canaryOwnerHash9./abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0",
+  },
   "netbird-agent.env": { NB_SETUP_KEY: "canarySetupKey6" },
 } as const;
 
@@ -110,6 +121,8 @@ describe("bootstrap.sh", () => {
       const text = readFileSync(file, "utf8");
       expect(text).toContain('authSecret: "canaryRelay4+/="');
       expect(text).toContain('encryptionKey: "canaryStoreKey5=="');
+      // The owner's bcrypt hash, `$` signs and all, lands verbatim under auth.owner.
+      expect(parse(text).server.auth.owner).toEqual({ email: "ops@example.com", password: SECRETS["netbird-server.env"].NETBIRD_OWNER_PASSWORD_HASH });
       expect(text).not.toContain("${");
       expect(statSync(file).mode & 0o777).toBe(0o600);
     });
@@ -156,7 +169,7 @@ describe("bootstrap.sh", () => {
 
   it("refuses a NetBird secret that cannot sit in YAML unescaped, naming it but not its value", () => {
     const dir = stageBundle("bad-secret");
-    writeFileSync(path.join(dir, "secrets/netbird-server.env"), formatEnvFile({ NETBIRD_RELAY_SECRET: 'bad"value', NETBIRD_DATASTORE_ENCRYPTION_KEY: "ok" }));
+    writeFileSync(path.join(dir, "secrets/netbird-server.env"), formatEnvFile({ ...SECRETS["netbird-server.env"], NETBIRD_RELAY_SECRET: 'bad"value' }));
     const r = run(dir);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("NETBIRD_RELAY_SECRET contains characters");

@@ -170,6 +170,13 @@ describe("bifrost bundle (committed example)", () => {
     expect(nb.reverseProxy.trustedHTTPProxies).toEqual(["172.30.0.0/24"]);
   });
 
+  it("pre-seeds the NetBird owner from homelab:netbird.ownerEmail, else the ACME contact", () => {
+    expect(parse(file(bundle, "netbird/config.yaml.tmpl")).server.auth.owner).toEqual({ email: "ops@example.com", password: "${NETBIRD_OWNER_PASSWORD_HASH}" });
+    const fallback = renderBundle(config((v) => void delete v.netbird.ownerEmail));
+    expect(parse(file(fallback, "netbird/config.yaml.tmpl")).server.auth.owner.email).toBe("admin@example.com");
+    expect(file(bundle, "bootstrap.env")).toContain("BIFROST_NETBIRD_VARS='NETBIRD_RELAY_SECRET NETBIRD_DATASTORE_ENCRYPTION_KEY NETBIRD_OWNER_PASSWORD_HASH'\n");
+  });
+
   it("checks every public hostname in Gatus, and the LAN Gateway over NetBird", () => {
     const g = parse(file(bundle, "gatus/config.yaml"));
     const hosts = g.endpoints.map((e: Obj) => e.url).filter((u: string) => u.startsWith("https://")).map((u: string) => new URL(u).hostname);

@@ -192,10 +192,48 @@ describe("hetzner stack (committed example)", () => {
     for (const key of ["ipv4", "ipv6", "serverId", "hostnames"]) expect(plan.isSecretOutput(key), key).toBe(false);
   });
 
+  it("generates Authentik's bootstrap password and token and hands both to server and worker over stdin", () => {
+    const types = plan.ofType("random:index/randomPassword:RandomPassword").map((r) => r.name).sort();
+    expect(types).toEqual(["bifrost-credentials-authentik-bootstrap-password", "bifrost-credentials-authentik-bootstrap-token", "bifrost-credentials-netbird-owner-password"]);
+    const env = plan.one("bifrost-bundle-env-authentik-env", T.command);
+    expect(plan.isSecretInput(env, "stdin")).toBe(true);
+    const stdin = String(values(env)["stdin"]);
+    const password = String(plan.output("authentikBootstrapPassword"));
+    const token = String(plan.output("authentikBootstrapToken"));
+    expect(password).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(token).toMatch(/^[A-Za-z0-9]{64}$/);
+    expect(stdin).toContain(`AUTHENTIK_BOOTSTRAP_PASSWORD='${password}'\n`);
+    expect(stdin).toContain(`AUTHENTIK_BOOTSTRAP_TOKEN='${token}'\n`);
+    // The blueprint that reads them runs in the worker; both containers load the same file.
+    const compose = parse(String(values(plan.one("bifrost-bundle-file-compose-yaml", T.copy))["source"]["text"]));
+    for (const svc of ["authentik-server", "authentik-worker"]) expect(compose.services[svc].env_file, svc).toEqual(["./secrets/authentik.env"]);
+  });
+
+  it("pre-seeds the NetBird owner: e-mail from config, only the bcrypt hash of a generated password on the VPS", () => {
+    const template = parse(String(values(plan.one("bifrost-bundle-file-netbird-config-yaml-tmpl", T.copy))["source"]["text"]));
+    expect(template.server.auth.owner).toEqual({ email: "ops@example.com", password: "${NETBIRD_OWNER_PASSWORD_HASH}" });
+    const env = plan.one("bifrost-bundle-env-netbird-server-env", T.command);
+    expect(plan.isSecretInput(env, "stdin")).toBe(true);
+    const stdin = String(values(env)["stdin"]);
+    expect(stdin).toMatch(/^NETBIRD_OWNER_PASSWORD_HASH='\$2a\$10\$[./A-Za-z0-9]{53}'$/m);
+    const password = String(plan.output("netbirdOwnerPassword"));
+    expect(password).toMatch(/^[A-Za-z0-9]{40}$/);
+    // The password itself never goes to the VPS.
+    const shipped = plan.resources.map((r) => JSON.stringify(r.inputs)).join("");
+    expect(shipped.includes(password)).toBe(false);
+    expect(plan.output("netbirdOwnerEmail")).toBe("ops@example.com");
+  });
+
+  it("exports the generated credentials only as secret outputs", () => {
+    for (const key of ["authentikBootstrapPassword", "authentikBootstrapToken", "netbirdOwnerPassword"]) expect(plan.isSecretOutput(key), key).toBe(true);
+    expect(plan.isSecretOutput("netbirdOwnerEmail")).toBe(false);
+  });
+
   it("matches the example outputs other stacks read through their stack reference", () => {
     const mock = STACK_REFERENCE_OUTPUTS["hetzner"]!;
     expect(Object.keys(mock.outputs).sort()).toEqual(Object.keys(plan.plan.outputs).sort());
     expect(mock.outputs["hostnames"]).toEqual(plan.output("hostnames"));
+    expect([...mock.secret].sort()).toEqual(Object.keys(plan.plan.outputs).filter((k) => plan.isSecretOutput(k)).sort());
   });
 });
 
@@ -210,6 +248,10 @@ describe("hetzner secrets", () => {
     const files = renderedFiles(canary);
     expect(files.length).toBeGreaterThan(5);
     for (const f of files) for (const c of canaries) expect(f.text.includes(c), `${c} in ${f.name}`).toBe(false);
+    // Nor a generated credential (nor the owner's bcrypt hash, which only the env file carries).
+    const generated = ["authentikBootstrapPassword", "authentikBootstrapToken", "netbirdOwnerPassword"].map((k) => String(canary.output(k)));
+    const hash = /NETBIRD_OWNER_PASSWORD_HASH='([^']+)'/.exec(String(values(canary.one("bifrost-bundle-env-netbird-server-env", T.command))["stdin"]))![1]!;
+    for (const f of files) for (const c of [...generated, hash]) expect(f.text.includes(c), `generated secret in ${f.name}`).toBe(false);
   });
 
   it("keeps every secret value behind a secret marker in every input", () => {

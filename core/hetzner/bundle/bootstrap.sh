@@ -81,8 +81,9 @@ render_netbird_config() {
     for var in $BIFROST_NETBIRD_VARS; do
       [ -n "${!var:-}" ] || die "$var is empty in secrets/netbird-server.env"
       # Substituted into a double-quoted YAML string: keep to characters that
-      # need no escaping (what `openssl rand -base64` produces).
-      [[ ${!var} =~ ^[A-Za-z0-9+/=._-]+$ ]] || die "$var contains characters that cannot go into YAML unescaped; regenerate it with openssl rand -base64 32"
+      # need no escaping (what `openssl rand -base64` produces, plus the `$`
+      # of a bcrypt hash).
+      [[ ${!var} =~ ^[A-Za-z0-9+/=._\$-]+$ ]] || die "$var contains characters that cannot go into YAML unescaped; regenerate it with openssl rand -base64 32"
       shell_format+="\${$var} "
     done
     umask 077

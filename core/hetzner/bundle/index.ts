@@ -14,7 +14,7 @@ import { buildNetbirdConfig, NETBIRD_TEMPLATE_PATH, NETBIRD_TEMPLATE_VARS } from
 import { formatEnvFile, secretEnvFiles, type SecretEnvFile } from "./secret-env";
 import { buildTraefikDynamic, buildTraefikStatic } from "./traefik";
 
-export { secretEnvFiles, formatEnvFile, type SecretEnvFile } from "./secret-env";
+export { secretEnvFiles, formatEnvFile, GENERATED_SECRETS, isGeneratedSecret, type BundleSecret, type GeneratedSecret, type SecretEnvFile } from "./secret-env";
 export { edgeHosts, publicRoutes, servedHostnames, SERVICE, type BundleConfig } from "./model";
 
 export interface BundleFile {

@@ -6,11 +6,26 @@
 import type { SecretName } from "../../secrets";
 import type { BundleConfig } from "./model";
 
+/**
+ * Secrets the hetzner stack generates itself (`@pulumi/random`, kept in
+ * Pulumi state) instead of reading them from sops: the credentials that
+ * pre-claim Authentik's and NetBird's admin accounts before first start.
+ */
+export const GENERATED_SECRETS = ["authentikBootstrapPassword", "authentikBootstrapToken", "netbirdOwnerPasswordHash"] as const;
+export type GeneratedSecret = (typeof GENERATED_SECRETS)[number];
+
+/** A secret from the sops table (core/secrets.ts) or one the stack generates. */
+export type BundleSecret = SecretName | GeneratedSecret;
+
+export function isGeneratedSecret(name: string): name is GeneratedSecret {
+  return (GENERATED_SECRETS as readonly string[]).includes(name);
+}
+
 export interface SecretEnvFile {
   /** File name under `<dir>/secrets/`. */
   readonly file: string;
-  /** Variable in the file → secret from the table in core/secrets.ts. */
-  readonly vars: Readonly<Record<string, SecretName>>;
+  /** Variable in the file → secret from the table in core/secrets.ts, or a generated one. */
+  readonly vars: Readonly<Record<string, BundleSecret>>;
   /** Why the file exists, for the reader of the plan. */
   readonly purpose: string;
 }
@@ -21,13 +36,30 @@ export function secretEnvFiles(c: Pick<BundleConfig, "netbird">): SecretEnvFile[
     { file: "postgres.env", vars: { POSTGRES_PASSWORD: "AUTHENTIK_POSTGRES_PASSWORD" }, purpose: "Authentik's Postgres superuser" },
     {
       file: "authentik.env",
-      vars: { AUTHENTIK_SECRET_KEY: "AUTHENTIK_SECRET_KEY", AUTHENTIK_POSTGRESQL__PASSWORD: "AUTHENTIK_POSTGRES_PASSWORD" },
-      purpose: "Authentik server and worker",
+      // The bootstrap pair is read by the system blueprint
+      // blueprints/system/bootstrap.yaml (goauthentik/authentik), which the
+      // worker applies on first start: akadmin gets the password and an API
+      // token with this key. With akadmin's password set, the initial-setup
+      // flow's policy (default-oobe-password-usable in
+      // blueprints/default/flow-oobe.yaml) denies the flow, so it is never
+      // open. Server and worker share this file, so whichever applies the
+      // blueprint sees the values.
+      vars: {
+        AUTHENTIK_SECRET_KEY: "AUTHENTIK_SECRET_KEY",
+        AUTHENTIK_POSTGRESQL__PASSWORD: "AUTHENTIK_POSTGRES_PASSWORD",
+        AUTHENTIK_BOOTSTRAP_PASSWORD: "authentikBootstrapPassword",
+        AUTHENTIK_BOOTSTRAP_TOKEN: "authentikBootstrapToken",
+      },
+      purpose: "Authentik server and worker (secret key, database password, bootstrap admin password and API token)",
     },
     {
       file: "netbird-server.env",
-      vars: { NETBIRD_RELAY_SECRET: "NETBIRD_RELAY_SECRET", NETBIRD_DATASTORE_ENCRYPTION_KEY: "NETBIRD_DATASTORE_ENCRYPTION_KEY" },
-      purpose: "NetBird server config, filled in on the VPS by bootstrap.sh",
+      vars: {
+        NETBIRD_RELAY_SECRET: "NETBIRD_RELAY_SECRET",
+        NETBIRD_DATASTORE_ENCRYPTION_KEY: "NETBIRD_DATASTORE_ENCRYPTION_KEY",
+        NETBIRD_OWNER_PASSWORD_HASH: "netbirdOwnerPasswordHash",
+      },
+      purpose: "NetBird server config (relay secret, store key, owner password hash), filled in on the VPS by bootstrap.sh",
     },
   ];
   if (c.netbird.agent)

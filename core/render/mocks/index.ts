@@ -12,6 +12,7 @@ import { hcloudMocks } from "./hcloud";
 import { kubernetesMocks } from "./kubernetes";
 import { proxmoxMocks } from "./proxmox";
 import { pulumiMocks } from "./pulumi";
+import { randomMocks } from "./random";
 import { talosMocks } from "./talos";
 import type { InvokeMock, ProviderMocks, ResourceMock } from "./types";
 
@@ -24,6 +25,7 @@ const ALL: readonly ProviderMocks[] = [
   cloudflareMocks,
   commandMocks,
   authentikMocks,
+  randomMocks,
 ];
 
 const resourceMocks = new Map<string, ResourceMock>();
