@@ -37,8 +37,8 @@ export const hcloudSchema = z
     name: dnsLabel.default("bifrost"),
     /** Hetzner location, like fsn1, nbg1, hel1, ash. The primary IPs are bound to it: changing it replaces them too. */
     location: z.string().regex(/^[a-z]+[0-9]*$/, { error: (i) => `expected a Hetzner location like fsn1, got ${JSON.stringify(i.input)}` }),
-    /** Server type, like cx22 or cax11. Resizing happens in place (with a reboot). */
-    serverType: z.string().regex(/^[a-z]+[0-9]+[a-z]*$/, { error: (i) => `expected a Hetzner server type like cx22, got ${JSON.stringify(i.input)}` }),
+    /** Server type, like cx23, cpx22 or cax11; checked against Hetzner's catalogue at preview (deprecated or not offered in the location is an error). Resizing happens in place (with a reboot). */
+    serverType: z.string().regex(/^[a-z]+[0-9]+[a-z]*$/, { error: (i) => `expected a Hetzner server type like cx23, got ${JSON.stringify(i.input)}` }),
     /**
      * OS image. Ubuntu LTS only: cloud-init installs Docker and unattended
      * upgrades with Ubuntu's package names. Changing it replaces the server.

@@ -14,6 +14,7 @@ import { defineStack } from "../stack";
 import { AdminCredentials } from "./admin-credentials";
 import { isGeneratedSecret, renderBundle, servedHostnames } from "./bundle";
 import { BifrostBundle } from "./bundle-delivery";
+import { checkCatalogue } from "./catalogue";
 import { hetznerShape, validateHetzner } from "./config";
 import { EdgeServer } from "./edge-server";
 import { planFirewallRules } from "./firewall-rules";
@@ -24,8 +25,10 @@ export default defineStack({
   shape: hetznerShape,
   rules: validateHetzner,
   requiredSecrets: (c) => (c.netbird.agent ? ["NETBIRD_SETUP_KEY"] : []),
-  run: (config, secrets) => {
+  run: async (config, secrets) => {
     const provider = new hcloud.Provider("hcloud", { token: secrets.require("HCLOUD_TOKEN") });
+    // Hetzner's catalogue says yes before anything is created (a CatalogueError otherwise).
+    await checkCatalogue({ serverType: config.hcloud.serverType, location: config.hcloud.location, image: config.hcloud.image, provider });
 
     const edge = new EdgeServer(config.hcloud.name, {
       name: config.hcloud.name,

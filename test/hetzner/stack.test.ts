@@ -83,7 +83,7 @@ describe("hetzner stack (committed example)", () => {
     expect(values(plan.one("bifrost-server", T.server))).toMatchObject({
       deleteProtection: true,
       rebuildProtection: true,
-      serverType: "cx22",
+      serverType: "cx23",
       image: "ubuntu-24.04",
       location: "fsn1",
       labels: { role: "edge", "managed-by": "pulumi", env: "homelab" },

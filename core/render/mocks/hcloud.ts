@@ -7,6 +7,62 @@ import { stableHex, stableNumber, type ProviderMocks } from "./types";
 
 const id = (seed: string) => String(10_000_000 + stableNumber(seed, 89_999_999));
 
+/**
+ * Hetzner's server type catalogue as `hcloud.getServerTypes` answers it
+ * (terraform-provider-hcloud v1.66.1, internal/servertype/data_source.go:
+ * per-location `available`, `recommended` and the deprecation fields, empty
+ * strings when not deprecated). The current cost-optimised and regular
+ * types; cpx11 is listed as deprecated, and cx22 is absent, as after
+ * Hetzner removed the CX Gen 2 / CPX Gen 1 types at the end of 2025.
+ */
+const LOCATIONS = ["fsn1", "nbg1", "hel1"] as const;
+const CATALOGUE: ReadonlyArray<{ name: string; architecture: "x86" | "arm"; category: string; cores: number; memory: number; disk: number; cpuType: string; deprecated?: string; locations?: readonly string[] }> = [
+  { name: "cx23", architecture: "x86", category: "cost_optimized", cores: 2, memory: 4, disk: 40, cpuType: "shared" },
+  { name: "cx33", architecture: "x86", category: "cost_optimized", cores: 4, memory: 8, disk: 80, cpuType: "shared" },
+  { name: "cpx12", architecture: "x86", category: "regular_purpose", cores: 1, memory: 2, disk: 40, cpuType: "shared" },
+  { name: "cpx22", architecture: "x86", category: "regular_purpose", cores: 2, memory: 4, disk: 80, cpuType: "shared" },
+  { name: "cax11", architecture: "arm", category: "cost_optimized", cores: 2, memory: 4, disk: 40, cpuType: "shared", locations: ["fsn1", "nbg1", "hel1"] },
+  { name: "cpx11", architecture: "x86", category: "regular_purpose", cores: 2, memory: 2, disk: 40, cpuType: "shared", deprecated: "2025-12-31T23:59:59Z" },
+];
+
+/** One entry of `serverTypes`, fields as the provider returns them. */
+export function catalogueEntry(t: (typeof CATALOGUE)[number], index: number) {
+  const announced = t.deprecated ? "2025-10-16T00:00:00Z" : "";
+  return {
+    id: 100 + index,
+    name: t.name,
+    description: t.name.toUpperCase(),
+    category: t.category,
+    cores: t.cores,
+    memory: t.memory,
+    disk: t.disk,
+    storageType: "local",
+    cpuType: t.cpuType,
+    architecture: t.architecture,
+    includedTraffic: 0,
+    isDeprecated: t.deprecated !== undefined,
+    deprecationAnnounced: announced,
+    unavailableAfter: t.deprecated ?? "",
+    locations: (t.locations ?? LOCATIONS).map((name, i) => ({
+      id: i + 1,
+      name,
+      available: true,
+      recommended: t.deprecated === undefined,
+      isDeprecated: t.deprecated !== undefined,
+      deprecationAnnounced: announced,
+      unavailableAfter: t.deprecated ?? "",
+    })),
+  };
+}
+
+/** System images `hcloud.getImages` lists (deprecated ones only with includeDeprecated). */
+const IMAGES: ReadonlyArray<{ name: string; deprecated?: string }> = [
+  { name: "ubuntu-20.04", deprecated: "2025-06-01T00:00:00Z" },
+  { name: "ubuntu-22.04" },
+  { name: "ubuntu-24.04" },
+  { name: "debian-12" },
+];
+
 function ipv6Prefix(seed: string): string {
   return `2001:db8:${stableNumber(seed, 0xfffe).toString(16)}::`;
 }
@@ -39,6 +95,40 @@ export const hcloudMocks: ProviderMocks = {
     }),
   },
   invokes: {
+    "hcloud:index/getServerTypes:getServerTypes": () => {
+      const serverTypes = CATALOGUE.map(catalogueEntry);
+      return {
+        id: stableHex("server-types", 16),
+        serverTypes,
+        names: serverTypes.map((t) => t.name),
+        serverTypeIds: serverTypes.map((t) => String(t.id)),
+        descriptions: serverTypes.map((t) => t.description),
+      };
+    },
+    "hcloud:index/getImages:getImages": (args) => {
+      const architectures = (args.inputs["withArchitectures"] as string[] | undefined) ?? ["x86", "arm"];
+      const includeDeprecated = args.inputs["includeDeprecated"] === true;
+      const images = architectures.flatMap((architecture) =>
+        IMAGES.filter((i) => includeDeprecated || !i.deprecated).map((i) => {
+          const [flavor, version] = i.name.split("-") as [string, string];
+          return {
+            id: Number(id(`image-${i.name}-${architecture}`)),
+            name: i.name,
+            type: "system",
+            description: `${flavor} ${version}`,
+            created: "2024-04-25T00:00:00Z",
+            osFlavor: flavor,
+            osVersion: version,
+            rapidDeploy: true,
+            architecture,
+            labels: {},
+            // null (absent) for a current image, an RFC 3339 time otherwise.
+            ...(i.deprecated ? { deprecated: i.deprecated } : {}),
+          };
+        }),
+      );
+      return { id: stableHex(`images-${architectures.join(",")}`, 16), images, withArchitectures: architectures, includeDeprecated };
+    },
     "hcloud:index/getSshKey:getSshKey": (args) => {
       const name = String(args.inputs["name"] ?? "existing-key");
       return {
