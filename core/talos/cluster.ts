@@ -1,11 +1,14 @@
 /**
  * The Talos cluster: images, machine secrets, one machine config per class,
- * the nodes, bootstrap, a health wait and the kubeconfig/talosconfig. The
- * order is the one Talos needs: every VM before its config apply, every
- * control-plane apply before the one bootstrap, health after bootstrap,
- * kubeconfig after health.
+ * the nodes, bootstrap, the readiness waits and the kubeconfig/talosconfig.
+ * The order is the one Talos needs: every VM before its config apply, every
+ * control-plane apply before the one bootstrap, Talos health after bootstrap,
+ * kubeconfig after health, and the Kubernetes API answering last.
  */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import type * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as talos from "@pulumiverse/talos";
 import type { NodeConfig } from "../config/project";
@@ -45,6 +48,20 @@ export interface TalosClusterArgs {
   readonly configKubernetesVersion?: pulumi.Input<string>;
 }
 
+/** The readiness waits (core/talos/scripts/wait-cluster.sh), one mode per step. */
+export const WAIT_CLUSTER_SCRIPT = readFileSync(path.join(__dirname, "scripts", "wait-cluster.sh"), "utf8");
+
+/** Inside a Command the script text is the whole command, so `set --` supplies its mode. */
+export function waitCommand(mode: "talos" | "kubernetes"): string {
+  return `set -- ${mode}\n${WAIT_CLUSTER_SCRIPT}`;
+}
+
+/** How long each wait may take: the Talos provider's health look-up allowed 20 minutes too. */
+const WAIT_SECONDS = 20 * 60;
+
+/** bash from PATH: the script uses arrays and [[ ]]. */
+const INTERPRETER = ["bash", "-c"];
+
 const IMAGE_OF: Record<MachineClass, ImageKind> = { controlplane: "base", worker: "base", gpu: "gpu" };
 
 export class TalosCluster extends pulumi.ComponentResource {
@@ -53,8 +70,10 @@ export class TalosCluster extends pulumi.ComponentResource {
   readonly images: ReadonlyMap<ImageKind, TalosImage>;
   readonly secrets: talos.machine.Secrets;
   readonly bootstrap: talos.machine.Bootstrap;
-  /** Talos-level health of every node after bootstrap (an upgrade step can wait on it). */
-  readonly health: pulumi.Output<talos.cluster.GetHealthResult>;
+  /** Talos-level health of every node after bootstrap; runs on create and when a node's config changes. */
+  readonly healthStep: command.local.Command;
+  /** The Kubernetes API answers: everything using the Kubernetes provider depends on this. */
+  readonly ready: command.local.Command;
   readonly kubeconfigResource: talos.cluster.Kubeconfig;
   /** Admin kubeconfig (secret). */
   readonly kubeconfig: pulumi.Output<string>;
@@ -188,33 +207,7 @@ export class TalosCluster extends pulumi.ComponentResource {
       },
     );
 
-    const health = (this.health = talos.cluster.getHealthOutput(
-      {
-        clientConfiguration,
-        controlPlaneNodes: controlPlanes.map((n) => n.ip),
-        workerNodes: workers.map((n) => n.ip),
-        endpoints: controlPlanes.map((n) => n.ip),
-        // Nodes stay NotReady until Cilium (installed after this) provides the CNI,
-        // so only Talos-level health (etcd, apid, kubelet, API server) is waited for.
-        skipKubernetesChecks: true,
-        timeouts: { read: "20m" },
-      },
-      { parent: this, provider: talosProvider, dependsOn: [this.bootstrap, ...this.nodes.map((n) => n.configApply)] },
-    ));
-
-    this.kubeconfigResource = new talos.cluster.Kubeconfig(
-      `${name}-kubeconfig`,
-      {
-        clientConfiguration,
-        // Taking the node address through the health result orders the kubeconfig
-        // after the health wait (a resource cannot `dependsOn` an invoke).
-        node: health.apply(() => first.ip),
-        endpoint: first.ip,
-      },
-      { parent: this, provider: talosProvider, dependsOn: [this.bootstrap] },
-    );
-    this.kubeconfig = pulumi.secret(this.kubeconfigResource.kubeconfigRaw);
-
+    // The talosconfig the wait steps use: every control plane as endpoint.
     this.talosconfig = pulumi.secret(
       talos.client.getConfigurationOutput(
         {
@@ -226,6 +219,52 @@ export class TalosCluster extends pulumi.ComponentResource {
         },
         { parent: this, provider: talosProvider },
       ).talosConfig,
+    );
+
+    // Talos-level health after bootstrap, as a step rather than the provider's health
+    // look-up: a look-up runs at every preview and blocks (up to its timeout) wherever the
+    // nodes cannot be reached. A command runs only when it is created or replaced, never in
+    // a preview: here on a new cluster, and again whenever a node's applied config or the
+    // bootstrap changes, which the plan shows as a replacement of this step.
+    this.healthStep = new command.local.Command(
+      `${name}-health`,
+      {
+        create: waitCommand("talos"),
+        interpreter: INTERPRETER,
+        environment: {
+          HOMELAB_TALOSCONFIG: this.talosconfig,
+          CONTROL_PLANE_IPS: controlPlanes.map((n) => n.ip).join(","),
+          WORKER_IPS: workers.map((n) => n.ip).join(","),
+          WAIT_SECONDS: String(WAIT_SECONDS),
+        },
+        triggers: [this.bootstrap.id, ...this.nodes.map((n) => n.configApply.machineConfigurationHash)],
+        logging: "stdoutAndStderr",
+        addPreviousOutputInEnv: false,
+      },
+      { parent: this, dependsOn: [this.bootstrap, ...this.nodes.map((n) => n.configApply)] },
+    );
+
+    this.kubeconfigResource = new talos.cluster.Kubeconfig(
+      `${name}-kubeconfig`,
+      { clientConfiguration, node: first.ip, endpoint: first.ip },
+      { parent: this, provider: talosProvider, dependsOn: [this.bootstrap, this.healthStep] },
+    );
+    this.kubeconfig = pulumi.secret(this.kubeconfigResource.kubeconfigRaw);
+
+    // Nothing may use the Kubernetes provider before the API server answers: Talos reports
+    // the kubelet healthy before the API server it runs as a static pod serves requests.
+    // Replaced (so run again) whenever the health step is.
+    this.ready = new command.local.Command(
+      `${name}-api-ready`,
+      {
+        create: waitCommand("kubernetes"),
+        interpreter: INTERPRETER,
+        environment: { HOMELAB_KUBECONFIG: this.kubeconfig, WAIT_SECONDS: String(WAIT_SECONDS) },
+        triggers: [this.healthStep.id],
+        logging: "stdoutAndStderr",
+        addPreviousOutputInEnv: false,
+      },
+      { parent: this, dependsOn: [this.healthStep, this.kubeconfigResource] },
     );
 
     this.registerOutputs({ apiEndpoint: this.apiEndpoint, kubeconfig: this.kubeconfig, talosconfig: this.talosconfig });

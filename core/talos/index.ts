@@ -45,12 +45,12 @@ export default defineStack({
     });
 
     // Everything in the cluster goes through this provider, built from the
-    // kubeconfig output (no file on disk), so it also waits for the health check.
-    const kubernetes = new k8s.Provider("kubernetes", { kubeconfig: cluster.kubeconfig }, { dependsOn: [cluster.kubeconfigResource] });
+    // kubeconfig output (no file on disk); it waits until the API answers.
+    const kubernetes = new k8s.Provider("kubernetes", { kubeconfig: cluster.kubeconfig }, { dependsOn: [cluster.ready] });
     const cilium = new Cilium(
       "cilium",
       { config: c.cilium, provider: kubernetes, apiHost: c.network.vip, apiPort: 6443, nodeCount: c.nodes.length },
-      { dependsOn: [cluster.kubeconfigResource] },
+      { dependsOn: [cluster.ready] },
     );
     // Argo CD's pods need the CNI to start.
     new ArgoCd("argocd", { config: c.argocd, provider: kubernetes }, { dependsOn: [cilium] });
@@ -63,7 +63,7 @@ export default defineStack({
         kubeconfig: cluster.kubeconfig,
         kubernetesVersion: c.talos.kubernetesVersion,
         config: c.upgrades,
-        clusterReady: [cluster.kubeconfigResource],
+        clusterReady: [cluster.ready],
       })
       : undefined;
 

@@ -220,19 +220,6 @@ describe("bootstrap order", () => {
     expect(plan.dependsOn(bootstrap!, node("k8s-worker-1"))).toBe(false);
   });
 
-  it("waits for Talos health on every node before fetching the kubeconfig", () => {
-    const [health] = plan.invokes("talos:cluster/getHealth:getHealth");
-    expect(health!.values).toMatchObject({
-      controlPlaneNodes: ["10.10.0.11", "10.10.0.12", "10.10.0.13"],
-      workerNodes: ["10.10.0.21", "10.10.0.22", "10.10.0.31"],
-      skipKubernetesChecks: true,
-    });
-    const kubeconfig = plan.one("homelab-kubeconfig");
-    expect(plan.dependsOn(kubeconfig, plan.one("homelab-bootstrap"))).toBe(true);
-    // The health result feeds the kubeconfig's node, so it carries every apply the health wait depends on.
-    expect(plan.dependsOn(kubeconfig, node("k8s-worker-2"))).toBe(true);
-  });
-
   it("installs Cilium after the kubeconfig, then Argo CD, then the ApplicationSet", () => {
     const cilium = plan.one("cilium-release", RELEASE);
     const argocd = plan.one("argocd-release", RELEASE);

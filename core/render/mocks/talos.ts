@@ -136,7 +136,6 @@ export const talosMocks: ProviderMocks = {
       id: String(args.inputs["clusterName"]),
       talosConfig: pulumi.secret(talosconfig(args.inputs)),
     }),
-    "talos:cluster/getHealth:getHealth": (args) => ({ ...args.inputs, id: "cluster_health" }),
     "talos:imageFactory/getUrls:getUrls": (args) => {
       const id = String(args.inputs["schematicId"]);
       const version = String(args.inputs["talosVersion"]);
