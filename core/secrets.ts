@@ -73,11 +73,6 @@ export const SECRETS = {
     required: false,
     obtain: "NetBird dashboard (https://<edge.netbird>.<domain>) → Setup Keys → Create (reusable, for the bifrost routing peer). Needed when homelab:netbird.agent is true; NetBird must run first, so deploy once with agent: false.",
   },
-  AUTHENTIK_TOKEN: {
-    stacks: ["authentik"],
-    required: true,
-    obtain: "Authentik admin → Directory → Tokens and App passwords → Create (intent API) for an admin user; or AUTHENTIK_BOOTSTRAP_TOKEN on first start.",
-  },
   GITHUB_OAUTH_CLIENT_SECRET: {
     stacks: ["authentik"],
     required: true,

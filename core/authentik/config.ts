@@ -38,6 +38,40 @@ const slug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, { error: (issue) => `expected a slug (lower-case letters, digits, '-' and '_'), got ${describe(issue.input)}` });
 
+/**
+ * Who may use an application. Authentik lets every user into an application
+ * that has no policy binding, so every application here is bound to groups:
+ * `allowedGroups` names them (groups from homelab:groups, or
+ * homelab:authentik.adminGroup); left out, only the admin group gets in.
+ * `public: true` is the explicit opposite: every signed-in user, including
+ * anyone who enrolled through GitHub.
+ */
+const accessFields = {
+  /** Names of groups from homelab:groups (or homelab:authentik.adminGroup) whose members may use it. Default: the admin group only. */
+  allowedGroups: z.array(objectName).optional(),
+  /** Every signed-in user may use it. Must be said explicitly; excludes allowedGroups. */
+  public: z.boolean().default(false),
+};
+
+/** Who an application admits once config defaults are applied: named groups, or every signed-in user. */
+export type Access = { readonly kind: "groups"; readonly groups: readonly string[] } | { readonly kind: "public" };
+
+/** The access an app or the forward-auth application gets (the rules reject the contradictory combinations first). */
+export function accessOf(entry: { readonly allowedGroups?: readonly string[] | undefined; readonly public: boolean }, adminGroup: string): Access {
+  if (entry.public) return { kind: "public" };
+  return { kind: "groups", groups: [...new Set(entry.allowedGroups ?? [adminGroup])] };
+}
+
+/** GitHub logins: letters, digits and single hyphens, at most 39 characters. */
+const githubLogin = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, {
+  error: (issue) => `expected a GitHub user or organisation name like octo-org, got ${describe(issue.input)}`,
+});
+
+/** `<organisation>/<team slug>`, as in GitHub's team URLs. */
+const githubTeam = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/[A-Za-z0-9_-]{1,100}$/, {
+  error: (issue) => `expected <organisation>/<team slug> like octo-org/homelab (the slug from the team's URL), got ${describe(issue.input)}`,
+});
+
 /** Slugs of the flows Authentik ships; rename only if you renamed them in Authentik. */
 export const flowsSchema = z
   .object({
@@ -100,6 +134,18 @@ export const authentikSchema = z
         name: objectName.default("authentik Embedded Outpost"),
       })
       .strict(),
+    /**
+     * Stages Authentik ships with its source enrollment flow, by name: the
+     * GitHub enrollment flow of this stack reuses them (create the user, log
+     * them in) behind its allow-list.
+     */
+    enrollmentStages: z
+      .object({
+        userWrite: objectName.default("default-source-enrollment-write"),
+        userLogin: objectName.default("default-source-enrollment-login"),
+      })
+      .strict()
+      .default({ userWrite: "default-source-enrollment-write", userLogin: "default-source-enrollment-login" }),
   })
   .strict();
 
@@ -125,6 +171,23 @@ export const githubSourceSchema = z
     /** In the callback URL `https://<auth host>/source/oauth/callback/<slug>/`: changing it breaks the GitHub App. */
     slug: slug.default("github"),
     userMatchingMode: z.enum(userMatchingModes).default("identifier"),
+    /**
+     * Who may create an account by logging in with GitHub: members of these
+     * GitHub organisations (asks GitHub for the `read:org` scope) ...
+     */
+    allowedOrganizations: z.array(githubLogin).default([]),
+    /** ... members of these teams, as `<organisation>/<team slug>` (also `read:org`) ... */
+    allowedTeams: z.array(githubTeam).default([]),
+    /** ... and these GitHub users. Everyone else gets no account. At least one entry is required. */
+    allowedUsers: z.array(githubLogin).default([]),
+    /**
+     * Lets ANY GitHub account enroll (Authentik's default source enrollment
+     * flow, no allow-list). Only for a deliberately open instance; excludes
+     * the three lists above.
+     */
+    allowAnyGitHubAccount: z.boolean().default(false),
+    /** Slug of the enrollment flow this stack creates for the allow-list. */
+    enrollmentFlow: slug.default("homelab-github-enrollment"),
   })
   .strict();
 
@@ -155,6 +218,7 @@ export const oidcAppSchema = z
     accessCodeValidity: timedelta.default("minutes=1"),
     accessTokenValidity: timedelta.default("minutes=10"),
     refreshTokenValidity: timedelta.default("days=30"),
+    ...accessFields,
   })
   .strict();
 
@@ -197,6 +261,7 @@ export const forwardAuthSchema = z
     /** How long a forward-auth session lasts before the user logs in again. */
     accessTokenValidity: timedelta.default("hours=24"),
     consent: z.enum(["implicit", "explicit"]).default("implicit"),
+    ...accessFields,
   })
   .strict();
 
@@ -212,6 +277,7 @@ export const authentikShape = {
 /** The parts of the stack config the rules read (the full config satisfies it). */
 export interface AuthentikConfigView {
   readonly authentik: z.output<typeof authentikSchema>;
+  readonly githubSource: z.output<typeof githubSourceSchema>;
   readonly oidcApps: readonly OidcAppConfig[];
   readonly groups: readonly GroupConfig[];
   readonly serviceAccount: z.output<typeof serviceAccountSchema>;
@@ -268,6 +334,51 @@ export function validateAuthentik(c: AuthentikConfigView): ConfigIssue[] {
   });
   const cycle = parentCycle(c.groups);
   if (cycle) issues.push({ path: ["groups"], message: `groups form a parent cycle: ${cycle.join(" → ")}` });
+  const checkAccess = (entry: { readonly allowedGroups?: readonly string[] | undefined; readonly public: boolean }, path: (string | number)[], what: string) => {
+    if (entry.public && entry.allowedGroups !== undefined)
+      issues.push({
+        path: [...path, "public"],
+        message: `${what} is public (every signed-in user) and also lists allowedGroups; remove one of them`,
+      });
+    else if (!entry.public && entry.allowedGroups?.length === 0)
+      issues.push({
+        path: [...path, "allowedGroups"],
+        message: `${what} allows no group, so nobody could use it: name groups from homelab:groups (or "${c.authentik.adminGroup}"), leave allowedGroups out for the admin group only, or set public: true to let every signed-in user in`,
+      });
+    (entry.allowedGroups ?? []).forEach((name, g) => {
+      if (!known.has(name))
+        issues.push({ path: [...path, "allowedGroups", g], message: `unknown group "${name}": expected one of homelab:groups[*].name or "${c.authentik.adminGroup}"` });
+    });
+  };
+  c.oidcApps.forEach((app, i) => checkAccess(app, ["oidcApps", i], `application "${app.slug}"`));
+  checkAccess(c.forwardAuth, ["forwardAuth"], "the forward-auth application");
+
+  const gh = c.githubSource;
+  const listed = gh.allowedOrganizations.length + gh.allowedTeams.length + gh.allowedUsers.length;
+  if (gh.allowAnyGitHubAccount && listed > 0)
+    issues.push({
+      path: ["githubSource", "allowAnyGitHubAccount"],
+      message: "allowAnyGitHubAccount lets every GitHub account enroll, which contradicts allowedOrganizations/allowedTeams/allowedUsers; remove one of them",
+    });
+  else if (!gh.allowAnyGitHubAccount && listed === 0)
+    issues.push({
+      path: ["githubSource"],
+      message:
+        "no GitHub account may enroll: list allowedOrganizations, allowedTeams (<org>/<team slug>) or allowedUsers, " +
+        "or set allowAnyGitHubAccount: true to let anyone with a GitHub account create an account",
+    });
+  // GitHub names are case-insensitive: `Octo-Org` and `octo-org` are the same organisation.
+  for (const list of ["allowedOrganizations", "allowedTeams", "allowedUsers"] as const) {
+    const first = new Map<string, number>();
+    gh[list].forEach((name, i) => {
+      const seenAt = first.get(name.toLowerCase());
+      if (seenAt === undefined) first.set(name.toLowerCase(), i);
+      else issues.push({ path: ["githubSource", list, i], message: `"${name}" is already listed at homelab:githubSource.${list}[${seenAt}] (GitHub names ignore case)` });
+    });
+  }
+  if (Object.values(c.authentik.flows).includes(gh.enrollmentFlow))
+    issues.push({ path: ["githubSource", "enrollmentFlow"], message: `"${gh.enrollmentFlow}" is one of Authentik's own flows (homelab:authentik.flows); the GitHub enrollment flow needs a slug of its own` });
+
   c.serviceAccount.groups.forEach((name, i) => {
     if (!known.has(name))
       issues.push({ path: ["serviceAccount", "groups", i], message: `unknown group "${name}": expected one of homelab:groups[*].name or "${c.authentik.adminGroup}"` });

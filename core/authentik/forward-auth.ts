@@ -9,6 +9,8 @@
  */
 import * as authentik from "@pulumi/authentik";
 import * as pulumi from "@pulumi/pulumi";
+import { bindAccess } from "./access";
+import type { Access } from "./config";
 
 export interface ForwardAuthArgs {
   readonly provider: authentik.Provider;
@@ -25,6 +27,12 @@ export interface ForwardAuthArgs {
   readonly invalidationFlow: pulumi.Input<string>;
   /** The embedded outpost to adopt. */
   readonly outpost: { readonly id: string; readonly name: string };
+  /** Who may pass forward auth (deny by default: see access.ts). */
+  readonly access: Access;
+  /** Group id by name, the admin group included. */
+  readonly groupIds: ReadonlyMap<string, pulumi.Input<string>>;
+  /** The "any signed-in user" policy, when access is public. */
+  readonly anySignedInUser?: authentik.PolicyExpression;
 }
 
 /**
@@ -47,6 +55,8 @@ export function embeddedOutpostConfig(publicUrl: string) {
 export class ForwardAuth extends pulumi.ComponentResource {
   readonly proxy: authentik.ProviderProxy;
   readonly application: authentik.Application;
+  /** Who may pass: without a binding every Authentik user (any GitHub enrollee) would reach every protected service. */
+  readonly bindings: authentik.PolicyBinding[];
   readonly outpost: authentik.Outpost;
 
   constructor(name: string, args: ForwardAuthArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -85,6 +95,15 @@ export class ForwardAuth extends pulumi.ComponentResource {
       },
       child,
     );
+
+    this.bindings = bindAccess(name, {
+      provider: args.provider,
+      application: this.application.uuid,
+      access: args.access,
+      groupIds: args.groupIds,
+      ...(args.anySignedInUser !== undefined ? { anySignedInUser: args.anySignedInUser } : {}),
+      parent: this,
+    });
 
     // The embedded outpost exists in every Authentik and is served by the
     // server process itself; a new outpost of type proxy would need its own

@@ -71,17 +71,30 @@ export interface LookupConfig {
   readonly flows: Readonly<Record<FlowKey, string>>;
   readonly signingKey: string;
   readonly adminGroup: string;
+  readonly enrollmentStages: { readonly userWrite: string; readonly userLogin: string };
 }
+
+/**
+ * Which enrollment the GitHub source uses: the stack's allow-list flow needs
+ * the stages of Authentik's source enrollment flow; open enrollment uses that
+ * flow itself.
+ */
+export type EnrollmentLookup = "restricted" | "open";
 
 /** Ids (UUIDs) of the built-in objects the stack uses. */
 export interface BuiltIns {
-  readonly flows: Readonly<Record<FlowKey, pulumi.Output<string>>>;
+  /** Every configured flow except the source enrollment flow, which only open enrollment uses. */
+  readonly flows: Readonly<Record<Exclude<FlowKey, "sourceEnrollment">, pulumi.Output<string>>>;
+  /** Looked up for open enrollment only. */
+  readonly sourceEnrollmentFlow?: pulumi.Output<string>;
+  /** Stage ids, looked up for the allow-list enrollment only. */
+  readonly enrollmentStages?: { readonly userWrite: pulumi.Output<string>; readonly userLogin: pulumi.Output<string> };
   readonly signingKey: pulumi.Output<string>;
   readonly scopes: Readonly<Record<StandardScope, pulumi.Output<string>>>;
   readonly adminGroup: pulumi.Output<string>;
 }
 
-export function lookUpBuiltIns(config: LookupConfig, provider: authentik.Provider): BuiltIns {
+export function lookUpBuiltIns(config: LookupConfig, provider: authentik.Provider, enrollment: EnrollmentLookup): BuiltIns {
   const opts: pulumi.InvokeOptions = { provider };
   const flow = (key: FlowKey) => {
     const slug = config.flows[key];
@@ -97,14 +110,22 @@ export function lookUpBuiltIns(config: LookupConfig, provider: authentik.Provide
         () => authentik.getPropertyMappingProviderScope({ managed: STANDARD_SCOPES[name] }, opts),
       ),
     );
+  const stage = (key: "userWrite" | "userLogin") => {
+    const name = config.enrollmentStages[key];
+    return pulumi.output(
+      checkedLookup(`stage named "${name}"`, ["authentik", "enrollmentStages", key], () => authentik.getStage({ name }, opts)),
+    );
+  };
   return {
+    ...(enrollment === "open"
+      ? { sourceEnrollmentFlow: flow("sourceEnrollment") }
+      : { enrollmentStages: { userWrite: stage("userWrite"), userLogin: stage("userLogin") } }),
     flows: {
       authentication: flow("authentication"),
       invalidation: flow("invalidation"),
       implicitConsent: flow("implicitConsent"),
       explicitConsent: flow("explicitConsent"),
       sourceAuthentication: flow("sourceAuthentication"),
-      sourceEnrollment: flow("sourceEnrollment"),
     },
     // fetchKey false: only the id is needed, and the private key stays out of the state.
     signingKey: pulumi.output(

@@ -4,7 +4,8 @@
  */
 import * as authentik from "@pulumi/authentik";
 import * as pulumi from "@pulumi/pulumi";
-import type { OidcAppConfig } from "./config";
+import { bindAccess } from "./access";
+import type { Access, OidcAppConfig } from "./config";
 import { redirectUriEntry } from "./redirect-uris";
 
 export interface OidcAppArgs {
@@ -22,6 +23,12 @@ export interface OidcAppArgs {
   readonly scopeMappings: pulumi.Input<string>[];
   /** Certificate-key pair that signs ID tokens. */
   readonly signingKey: pulumi.Input<string>;
+  /** Who may use the application (deny by default: see access.ts). */
+  readonly access: Access;
+  /** Group id by name, the admin group included. */
+  readonly groupIds: ReadonlyMap<string, pulumi.Input<string>>;
+  /** The "any signed-in user" policy, when access is public. */
+  readonly anySignedInUser?: authentik.PolicyExpression;
 }
 
 /** Where clients discover this app: Authentik's per-provider issuer. */
@@ -32,6 +39,8 @@ export function issuerUrl(publicUrl: string, slug: string): string {
 export class OidcApp extends pulumi.ComponentResource {
   readonly oauth2: authentik.ProviderOauth2;
   readonly application: authentik.Application;
+  /** Who may use it: without a binding Authentik would let every user in. */
+  readonly bindings: authentik.PolicyBinding[];
   readonly issuer: string;
 
   constructor(name: string, args: OidcAppArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -74,6 +83,15 @@ export class OidcApp extends pulumi.ComponentResource {
       },
       child,
     );
+
+    this.bindings = bindAccess(name, {
+      provider: args.provider,
+      application: this.application.uuid,
+      access: args.access,
+      groupIds: args.groupIds,
+      ...(args.anySignedInUser !== undefined ? { anySignedInUser: args.anySignedInUser } : {}),
+      parent: this,
+    });
 
     this.issuer = issuerUrl(args.publicUrl, app.slug);
     this.registerOutputs({ issuer: this.issuer, clientId: app.clientId, providerId: this.oauth2.id });

@@ -4,8 +4,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Application } from "./application";
 import * as config from "./config";
+import { Flow } from "./flow";
+import { FlowStageBinding } from "./flowStageBinding";
 import { Group } from "./group";
 import { Outpost } from "./outpost";
+import { PolicyBinding } from "./policyBinding";
+import { PolicyExpression } from "./policyExpression";
 import { PropertyMappingProviderScope } from "./propertyMappingProviderScope";
 import { Provider } from "./provider";
 import { ProviderOauth2 } from "./providerOauth2";
@@ -18,12 +22,17 @@ import { User } from "./user";
 import * as utilities from "./utilities";
 
 export * from "./application";
+export * from "./flow";
+export * from "./flowStageBinding";
 export * from "./getCertificateKeyPair";
 export * from "./getFlow";
 export * from "./getGroup";
 export * from "./getPropertyMappingProviderScope";
+export * from "./getStage";
 export * from "./group";
 export * from "./outpost";
+export * from "./policyBinding";
+export * from "./policyExpression";
 export * from "./propertyMappingProviderScope";
 export * from "./provider";
 export * from "./providerOauth2";
@@ -43,8 +52,12 @@ export { registerPackageArgs } from "./utilities";
 
 utilities.registerModule([
     Application,
+    Flow,
+    FlowStageBinding,
     Group,
     Outpost,
+    PolicyBinding,
+    PolicyExpression,
     PropertyMappingProviderScope,
     ProviderOauth2,
     ProviderProxy,

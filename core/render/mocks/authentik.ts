@@ -15,6 +15,10 @@ const str = (inputs: Inputs, key: string, fallback = ""): string => {
   return typeof v === "string" ? v : fallback;
 };
 
+/** Terraform defaults the provider reads back for optional attributes the inputs leave unset. */
+const unsetDefaults = (inputs: Inputs, defaults: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(defaults).filter(([key]) => inputs[key] === undefined));
+
 /** Authentik pks are small positive integers. */
 const pk = (seed: string): string => String(stableNumber(seed, 9_000) + 1);
 
@@ -100,6 +104,47 @@ export const authentikMocks: ProviderMocks = {
       const id = pk(`user:${str(inputs, "username")}`);
       return { id, state: { userId: id, roles: [] } };
     },
+    // Policy bindings, expression policies, flows and stage bindings: ids are
+    // the objects' UUIDs (flows: the slug, like applications), and the provider
+    // reads back the server's defaults for every unset optional attribute
+    // (goauthentik/terraform-provider-authentik v2026.5.0,
+    // pkg/provider/resource_{policy_binding,policy_expression,flow,flow_stage_binding}.go).
+    "authentik:index/policyBinding:PolicyBinding": ({ name, inputs }) => {
+      const id = stableUuid(`policy-binding:${name}`);
+      return { id, state: { policyBindingId: id, ...unsetDefaults(inputs, { negate: false, enabled: true, timeout: 30, failureResult: false }) } };
+    },
+    "authentik:index/policyExpression:PolicyExpression": ({ name, inputs }) => {
+      const id = stableUuid(`policy-expression:${name}`);
+      return { id, state: { policyExpressionId: id, ...unsetDefaults(inputs, { executionLogging: false }) } };
+    },
+    "authentik:index/flow:Flow": ({ inputs }) => {
+      const slug = str(inputs, "slug");
+      return {
+        id: slug,
+        state: {
+          flowId: slug,
+          uuid: stableUuid(`flow:${slug}`),
+          ...unsetDefaults(inputs, {
+            authentication: "none",
+            layout: "stacked",
+            background: "/static/dist/assets/images/flow_background.jpg",
+            policyEngineMode: "any",
+            deniedAction: "message_continue",
+            compatibilityMode: true,
+          }),
+        },
+      };
+    },
+    "authentik:index/flowStageBinding:FlowStageBinding": ({ name, inputs }) => {
+      const id = stableUuid(`flow-stage-binding:${name}`);
+      return {
+        id,
+        state: {
+          flowStageBindingId: id,
+          ...unsetDefaults(inputs, { evaluateOnPlan: true, reEvaluatePolicies: false, policyEngineMode: "any", invalidResponseAction: "retry" }),
+        },
+      };
+    },
     "authentik:index/token:Token": ({ inputs }) => {
       const identifier = str(inputs, "identifier");
       return {
@@ -157,6 +202,10 @@ export const authentikMocks: ProviderMocks = {
         users: [],
         usersObjs: [],
       };
+    },
+    "authentik:index/getStage:getStage": ({ inputs }) => {
+      const name = str(inputs, "name");
+      return { id: stableUuid(`stage:${name}`), name };
     },
     "authentik:index/getPropertyMappingProviderScope:getPropertyMappingProviderScope": ({ inputs }) => {
       const list = inputs["managedLists"];
