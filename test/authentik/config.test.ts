@@ -114,6 +114,109 @@ describe("authentik config", () => {
   });
 });
 
+describe("authentik access config (deny by default)", () => {
+  it("rejects an application that allows no group unless it says public", async () => {
+    const err = await renderConfigError("authentik", {
+      config: (c) => {
+        c.oidcApps[1].allowedGroups = [];
+        c.forwardAuth.allowedGroups = [];
+      },
+    });
+    expect(paths(err).sort()).toEqual(["homelab:forwardAuth.allowedGroups", "homelab:oidcApps[1].allowedGroups"]);
+    expect(err.message).toContain('application "grafana" allows no group, so nobody could use it');
+    expect(err.message).toContain("public: true");
+  });
+
+  it("rejects public together with allowedGroups, and groups nobody configured", async () => {
+    const err = await renderConfigError("authentik", {
+      config: (c) => {
+        c.oidcApps[0].public = true;
+        c.oidcApps[1].allowedGroups = ["homelab-users", "family"];
+      },
+    });
+    expect(paths(err).sort()).toEqual(["homelab:oidcApps[0].public", "homelab:oidcApps[1].allowedGroups[1]"]);
+    expect(err.message).toContain('unknown group "family"');
+  });
+
+  it("binds a public application to the explicit any-signed-in-user policy instead of leaving it unbound", async () => {
+    const plan = await render("authentik", {
+      config: (c) => {
+        delete c.oidcApps[1].allowedGroups;
+        c.oidcApps[1].public = true;
+      },
+    });
+    const policy = plan.one("any-signed-in-user", "authentik:index/policyExpression:PolicyExpression");
+    const binding = plan.one("grafana-access-public", "authentik:index/policyBinding:PolicyBinding");
+    expect(plan.dependsOn(binding, policy)).toBe(true);
+    expect(plan.dependsOn(binding, plan.one("grafana-application"))).toBe(true);
+    expect(binding.values["group"]).toBeUndefined();
+  });
+
+  it("creates no any-signed-in-user policy when nothing is public", async () => {
+    const plan = await render("authentik");
+    expect(plan.find("any-signed-in-user")).toBeUndefined();
+  });
+});
+
+describe("GitHub enrollment config", () => {
+  it("rejects a GitHub source that admits nobody, and says how to open it on purpose", async () => {
+    const err = await renderConfigError("authentik", {
+      config: (c) => {
+        c.githubSource.allowedOrganizations = [];
+        c.githubSource.allowedTeams = [];
+        c.githubSource.allowedUsers = [];
+      },
+    });
+    expect(paths(err)).toEqual(["homelab:githubSource"]);
+    expect(err.message).toContain("allowAnyGitHubAccount: true");
+  });
+
+  it("rejects allowAnyGitHubAccount next to an allow-list, and names repeated only in case", async () => {
+    const err = await renderConfigError("authentik", {
+      config: (c) => {
+        c.githubSource.allowAnyGitHubAccount = true;
+        c.githubSource.allowedUsers = ["octocat", "OctoCat"];
+      },
+    });
+    expect(paths(err).sort()).toEqual(["homelab:githubSource.allowAnyGitHubAccount", "homelab:githubSource.allowedUsers[1]"]);
+    expect(err.message).toContain("GitHub names ignore case");
+  });
+
+  it("rejects a team without its organisation and names GitHub would refuse", async () => {
+    const err = await renderConfigError("authentik", {
+      config: (c) => {
+        c.githubSource.allowedTeams = ["example-org"];
+        c.githubSource.allowedUsers = ["-bad-", 'x"; import os'];
+      },
+    });
+    expect(paths(err).sort()).toEqual(["homelab:githubSource.allowedTeams[0]", "homelab:githubSource.allowedUsers[0]", "homelab:githubSource.allowedUsers[1]"]);
+    expect(err.message).toContain("<organisation>/<team slug>");
+  });
+
+  it("with allowAnyGitHubAccount uses Authentik's own enrollment flow, asks for no read:org, and says so in the outputs", async () => {
+    const plan = await render("authentik", {
+      config: (c) => {
+        c.githubSource = { clientId: c.githubSource.clientId, allowAnyGitHubAccount: true };
+      },
+    });
+    expect(plan.find("github-enrollment-flow")).toBeUndefined();
+    const source = plan.one("github-source", "authentik:index/sourceOauth:SourceOauth");
+    expect(source.values["additionalScopes"]).toBeUndefined();
+    expect(plan.invokes("authentik:index/getFlow:getFlow").map((i) => i.values["slug"])).toContain("default-source-enrollment");
+    expect(plan.output("githubEnrollment")).toBe("any GitHub account");
+  });
+
+  it("asks for read:org only when organisations or teams are checked", async () => {
+    const plan = await render("authentik", {
+      config: (c) => {
+        c.githubSource.allowedOrganizations = [];
+        c.githubSource.allowedTeams = [];
+      },
+    });
+    expect(plan.one("github-source", "authentik:index/sourceOauth:SourceOauth").values["additionalScopes"]).toBeUndefined();
+  });
+});
+
 describe("authentik secrets", () => {
   it("requires the client secret each confidential app names", async () => {
     const env = { ...placeholderSecrets() } as Record<string, string | undefined>;
@@ -123,12 +226,12 @@ describe("authentik secrets", () => {
     expect(err.missing).toEqual(["ARGOCD_OIDC_CLIENT_SECRET", "GRAFANA_OIDC_CLIENT_SECRET"]);
   });
 
-  it("always requires the API token and the GitHub client secret", async () => {
+  it("always requires the GitHub client secret, and no hand-made API token (the bootstrap token comes from the hetzner stack)", async () => {
     const env = { ...placeholderSecrets() } as Record<string, string | undefined>;
-    delete env["AUTHENTIK_TOKEN"];
     delete env["GITHUB_OAUTH_CLIENT_SECRET"];
     const err = await renderMissingSecrets("authentik", env);
-    expect(err.missing).toEqual(["AUTHENTIK_TOKEN", "GITHUB_OAUTH_CLIENT_SECRET"]);
+    expect(err.missing).toEqual(["GITHUB_OAUTH_CLIENT_SECRET"]);
+    expect(Object.keys(placeholderSecrets())).not.toContain("AUTHENTIK_TOKEN");
   });
 });
 
@@ -144,6 +247,13 @@ const mutation = fc.oneof(
   fc.record({ kind: fc.constant("scopes" as const), app: fc.nat(2), scopes: fc.array(fc.constantFrom("groups", "offline_access", "roles", "openid"), { maxLength: 3 }) }),
   fc.record({ kind: fc.constant("saGroups" as const), groups: fc.array(fc.constantFrom(...groupNames), { maxLength: 3 }) }),
   fc.record({ kind: fc.constant("slug" as const), app: fc.nat(2), slug: fc.constantFrom("argocd", "forward-auth", "Bad Slug", "new-app") }),
+  fc.record({ kind: fc.constant("access" as const), app: fc.nat(3), groups: fc.option(fc.array(fc.constantFrom(...groupNames), { maxLength: 3 }), { nil: undefined }), public: fc.option(fc.boolean(), { nil: undefined }) }),
+  fc.record({
+    kind: fc.constant("github" as const),
+    list: fc.constantFrom("allowedOrganizations", "allowedTeams", "allowedUsers"),
+    names: fc.array(fc.oneof(fc.string(), fc.constantFrom("example-org", "Example-Org", "org/team", "a--b", "x".repeat(40))), { maxLength: 3 }),
+    open: fc.option(fc.boolean(), { nil: undefined }),
+  }),
 );
 
 type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
@@ -159,6 +269,17 @@ function apply(config: Record<string, any>, m: Mutation): void {
     case "scopes": app.scopes = m.scopes; break;
     case "saGroups": config.serviceAccount.groups = m.groups; break;
     case "slug": app.slug = m.slug; break;
+    case "access": {
+      // app index 3 is the forward-auth application.
+      const target = m.app === 3 ? config.forwardAuth : app;
+      if (m.groups === undefined) delete target.allowedGroups; else target.allowedGroups = m.groups;
+      if (m.public === undefined) delete target.public; else target.public = m.public;
+      break;
+    }
+    case "github":
+      config.githubSource[m.list] = m.names;
+      if (m.open === undefined) delete config.githubSource.allowAnyGitHubAccount; else config.githubSource.allowAnyGitHubAccount = m.open;
+      break;
   }
 }
 

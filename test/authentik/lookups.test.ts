@@ -36,17 +36,31 @@ describe("a renamed default in a full render", () => {
   it("fails the run with the slug and the config key, not a bare provider message", async () => {
     const config = { ...loadRawConfig("authentik") };
     const authentik = JSON.parse(config["homelab:authentik"]!);
-    authentik.flows.sourceEnrollment = "homelab-github-enrollment";
+    authentik.flows.sourceAuthentication = "my-source-login";
     config["homelab:authentik"] = JSON.stringify(authentik);
     const answer = mocks.call.bind(mocks);
     // Authentik has no flow by that slug: the look-up comes back empty.
     vi.spyOn(mocks, "call").mockImplementation((args) =>
-      args.token === "authentik:index/getFlow:getFlow" && args.inputs["slug"] === "homelab-github-enrollment" ? { id: "" } : answer(args),
+      args.token === "authentik:index/getFlow:getFlow" && args.inputs["slug"] === "my-source-login" ? { id: "" } : answer(args),
     );
     const capture = await captureStack("authentik", { config, env: placeholderSecrets() });
     expect(capture.error).toBeInstanceOf(LookupError);
     const message = (capture.error as Error).message;
-    expect(message).toContain('flow with slug "homelab-github-enrollment"');
-    expect(message).toContain("homelab:authentik.flows.sourceEnrollment");
+    expect(message).toContain('flow with slug "my-source-login"');
+    expect(message).toContain("homelab:authentik.flows.sourceAuthentication");
+  });
+
+  it("names the enrollment stage and its config key when Authentik's stage was renamed", async () => {
+    const answer = mocks.call.bind(mocks);
+    vi.spyOn(mocks, "call").mockImplementation((args) =>
+      args.token === "authentik:index/getStage:getStage" && args.inputs["name"] === "default-source-enrollment-write"
+        ? { id: "" }
+        : answer(args),
+    );
+    const capture = await captureStack("authentik", { config: loadRawConfig("authentik"), env: placeholderSecrets() });
+    expect(capture.error).toBeInstanceOf(LookupError);
+    const message = (capture.error as Error).message;
+    expect(message).toContain('stage named "default-source-enrollment-write"');
+    expect(message).toContain("homelab:authentik.enrollmentStages.userWrite");
   });
 });

@@ -1,6 +1,8 @@
 // The authentik stack's plan for the committed example config: one render,
 // then statements about what it registers.
 import { beforeAll, describe, expect, it } from "vitest";
+import { unboundApplications } from "../../core/authentik/checks";
+import { STACK_REFERENCE_OUTPUTS } from "../../core/render/mocks/pulumi";
 import { placeholderSecrets } from "../../core/secrets";
 import { exampleConfig, render, type PlanView } from "../helpers/plan";
 
@@ -16,6 +18,11 @@ const T = {
   group: "authentik:index/group:Group",
   user: "authentik:index/user:User",
   token: "authentik:index/token:Token",
+  binding: "authentik:index/policyBinding:PolicyBinding",
+  expression: "authentik:index/policyExpression:PolicyExpression",
+  flow: "authentik:index/flow:Flow",
+  stageBinding: "authentik:index/flowStageBinding:FlowStageBinding",
+  getStage: "authentik:index/getStage:getStage",
   getFlow: "authentik:index/getFlow:getFlow",
   getScope: "authentik:index/getPropertyMappingProviderScope:getPropertyMappingProviderScope",
   getCert: "authentik:index/getCertificateKeyPair:getCertificateKeyPair",
@@ -31,11 +38,14 @@ beforeAll(async () => {
 });
 
 describe("provider", () => {
-  it("talks to the configured Authentik with the token as a secret", () => {
+  it("talks to the configured Authentik with the hetzner stack's bootstrap token, as a secret", () => {
     const p = plan.one("authentik", T.provider);
     expect(p.values["url"]).toBe(`https://${config.edge.auth}.${config.domain}`);
     expect(plan.isSecretInput(p, "token")).toBe(true);
-    expect(p.values["token"]).toBe(secrets.AUTHENTIK_TOKEN);
+    expect(p.values["token"]).toBe(STACK_REFERENCE_OUTPUTS["hetzner"]!.outputs["authentikBootstrapToken"]);
+    const ref = plan.one("hetzner", "pulumi:pulumi:StackReference");
+    expect(ref.values["name"]).toBe(config.stackRefs.hetzner);
+    expect(plan.dependsOn(p, ref)).toBe(true);
   });
 
   it("passes the explicit provider to every authentik resource and look-up", () => {
@@ -46,9 +56,13 @@ describe("provider", () => {
     for (const i of plan.plan.invokes.filter((x) => x.token.startsWith("authentik:"))) expect(i.provider).toBe(provider.urn);
   });
 
-  it("looks up every default flow by its slug from config", () => {
+  it("looks up every default flow by its slug from config, except source enrollment, which the allow-list flow replaces", () => {
     const slugs = plan.invokes(T.getFlow).map((i) => (i.values as { slug: string }).slug).sort();
-    expect(slugs).toEqual(Object.values(config.authentik.flows as Record<string, string>).sort());
+    const { sourceEnrollment, ...used } = config.authentik.flows as Record<string, string>;
+    expect(slugs).toEqual(Object.values(used).sort());
+    expect(slugs).not.toContain(sourceEnrollment);
+    const stages = plan.invokes(T.getStage).map((i) => (i.values as { name: string }).name).sort();
+    expect(stages).toEqual(["default-source-enrollment-login", "default-source-enrollment-write"]);
   });
 
   it("looks up the standard scopes by managed key, the signing key without its private key, the admin group without members", () => {
@@ -85,11 +99,14 @@ describe("GitHub login", () => {
     expect(source.values["consumerSecret"]).toBe(secrets.GITHUB_OAUTH_CLIENT_SECRET);
   });
 
-  it("enrolls new users through the source-enrollment flow and logs in linked ones through source authentication", () => {
+  it("logs in linked users through source authentication", () => {
     const source = plan.one("github-source", T.source);
-    expect(source.values["enrollmentFlow"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(source.values["authenticationFlow"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(source.values["enrollmentFlow"]).not.toBe(source.values["authenticationFlow"]);
+  });
+
+  it("keeps Authentik's case-insensitive matching on the adopted identification stage (the provider would send false)", () => {
+    expect(plan.one("github-identification-stage", T.stage).values["caseInsensitiveMatching"]).toBe(true);
   });
 
   it("adopts the identification stage by import, keeps it on destroy and shows the source (by UUID) on it", () => {
@@ -120,7 +137,7 @@ describe("OIDC applications", () => {
     );
     for (const app of apps()) {
       const component = plan.one(app.slug, "homelab:authentik:OidcApp");
-      expect(plan.childrenOf(component).map((c) => c.name).sort()).toEqual([`${app.slug}-application`, `${app.slug}-provider`]);
+      expect(plan.childrenOf(component).filter((c) => c.type !== T.binding).map((c) => c.name).sort()).toEqual([`${app.slug}-application`, `${app.slug}-provider`]);
     }
   });
 
@@ -275,10 +292,90 @@ describe("forward auth", () => {
 describe("secrecy", () => {
   it("puts no secret value in plain inputs or outputs", () => {
     const values = Object.entries(secrets)
-      .filter(([name]) => ["AUTHENTIK_TOKEN", "GITHUB_OAUTH_CLIENT_SECRET", "ARGOCD_OIDC_CLIENT_SECRET", "GRAFANA_OIDC_CLIENT_SECRET"].includes(name))
+      .filter(([name]) => ["GITHUB_OAUTH_CLIENT_SECRET", "ARGOCD_OIDC_CLIENT_SECRET", "GRAFANA_OIDC_CLIENT_SECRET"].includes(name))
       .map(([, v]) => v);
     const printed = JSON.stringify({ resources: plan.resources.map((r) => r.inputs), outputs: plan.plan.outputs });
     for (const v of values) expect(printed).not.toContain(v);
+    expect(printed).not.toContain(String(STACK_REFERENCE_OUTPUTS["hetzner"]!.outputs["authentikBootstrapToken"]));
     expect(printed).not.toContain(String(plan.output("serviceAccountToken")));
+  });
+});
+
+describe("deny by default", () => {
+  /** Group name of each group binding on an application, resolved through the group ids. */
+  const boundGroups = (applicationName: string): string[] => {
+    const application = plan.one(applicationName, T.application);
+    return plan
+      .ofType(T.binding)
+      .filter((b) => b.propertyDependencies["target"]?.includes(application.urn))
+      .map((b) => {
+        expect(b.values["group"]).toMatch(/^[0-9a-f-]{36}$/);
+        // A configured group is a resource of this stack; the admin group comes from the getGroup look-up.
+        const [groupUrn] = b.propertyDependencies["group"] ?? [];
+        return groupUrn === undefined ? "(looked-up admin group)" : String(plan.byUrn(groupUrn).values["name"]);
+      })
+      .sort();
+  };
+
+  it("binds every application, forward auth included, to at least one group: no application is open to every user", () => {
+    expect(plan.ofType(T.application)).toHaveLength(4);
+    expect(unboundApplications(plan.plan.resources)).toEqual([]);
+  });
+
+  it("binds each app to the groups it allows, by group id, and the app without allowedGroups to the admin group only", () => {
+    expect(boundGroups("argocd-application")).toEqual(["homelab-admins", "homelab-users"]);
+    expect(boundGroups("grafana-application")).toEqual(["homelab-users"]);
+    expect(boundGroups("kubectl-application")).toEqual(["(looked-up admin group)"]);
+    expect(boundGroups("forward-auth-application")).toEqual(["homelab-users"]);
+  });
+
+  it("targets the application's UUID (not its slug) and binds a group, not a policy or user", () => {
+    const application = plan.one("grafana-application", T.application);
+    const [binding] = plan.ofType(T.binding).filter((b) => plan.dependsOn(b, application));
+    // Its value comes from the application's computed uuid output: a UUID, where the Pulumi id would be the slug.
+    expect(binding!.propertyDependencies["target"]).toEqual([application.urn]);
+    expect(binding!.values["target"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(binding!.values["policy"]).toBeUndefined();
+    expect(binding!.values["user"]).toBeUndefined();
+    expect(binding!.values["order"]).toBe(0);
+  });
+});
+
+describe("GitHub enrollment allow-list", () => {
+  it("enrolls through a flow of its own whose policies must all pass", () => {
+    const flow = plan.one("github-enrollment-flow", T.flow);
+    expect(flow.values).toMatchObject({ slug: config.githubSource.enrollmentFlow ?? "homelab-github-enrollment", designation: "enrollment", policyEngineMode: "all" });
+    const source = plan.one("github-source", T.source);
+    expect(plan.dependsOn(source, flow)).toBe(true);
+  });
+
+  it("binds the allow-list policy to that flow, failing closed", () => {
+    const flow = plan.one("github-enrollment-flow", T.flow);
+    const policy = plan.one("github-enrollment-allow-list", T.expression);
+    const binding = plan.one("github-enrollment-allow-list", T.binding);
+    expect(plan.dependsOn(binding, flow)).toBe(true);
+    expect(plan.dependsOn(binding, policy)).toBe(true);
+    expect(binding.values).toMatchObject({ order: 0, failureResult: false });
+    const expression = String(policy.values["expression"]);
+    expect(expression).toContain('ALLOWED_ORGANIZATIONS = {"example-org"}');
+    expect(expression).toContain('ALLOWED_TEAMS = {"example-org/homelab"}');
+    expect(expression).toContain('ALLOWED_USERS = {"octocat"}');
+  });
+
+  it("creates the user and logs them in with Authentik's own enrollment stages, looked up by name", () => {
+    const flow = plan.one("github-enrollment-flow", T.flow);
+    const write = plan.one("github-enrollment-write", T.stageBinding);
+    const login = plan.one("github-enrollment-login", T.stageBinding);
+    for (const b of [write, login]) expect(plan.dependsOn(b, flow)).toBe(true);
+    expect(Number(write.values["order"])).toBeLessThan(Number(login.values["order"]));
+    expect(write.values["stage"]).not.toBe(login.values["stage"]);
+  });
+
+  it("asks GitHub for read:org, which organisation and team checks need", () => {
+    expect(plan.one("github-source", T.source).values["additionalScopes"]).toBe("read:org");
+  });
+
+  it("exports who may enroll", () => {
+    expect(plan.output("githubEnrollment")).toEqual({ organizations: ["example-org"], teams: ["example-org/homelab"], users: ["octocat"] });
   });
 });

@@ -55,6 +55,7 @@ const mocks: MockHarness = installMocks({
             users: [1, 4],
             usersObjs: [],
         }),
+        "authentik:index/getStage:getStage": (args) => ({ id: "5a000000-0000-4000-8000-000000000003", name: args["name"] }),
         "authentik:index/getPropertyMappingProviderScope:getPropertyMappingProviderScope": (args) => ({
             ...args,
             id: "-1",
@@ -132,6 +133,23 @@ function constructEveryResource() {
         {
             token: "authentik:index/token:Token",
             resource: new authentik.Token("svc-token", { identifier: "svc-token", user: 5, intent: "api", retrieveKey: true }, opts),
+        },
+        // terraform-provider-authentik v2026.5.0, pkg/provider/resource_policy_binding.go and friends.
+        {
+            token: "authentik:index/policyBinding:PolicyBinding",
+            resource: new authentik.PolicyBinding("app-access", { target: "a9000000-0000-4000-8000-000000000001", group: "6a000000-0000-4000-8000-000000000002", order: 0 }, opts),
+        },
+        {
+            token: "authentik:index/policyExpression:PolicyExpression",
+            resource: new authentik.PolicyExpression("allow-list", { name: "allow-list", expression: "return True", executionLogging: false }, opts),
+        },
+        {
+            token: "authentik:index/flow:Flow",
+            resource: new authentik.Flow("enroll", { name: "Enroll", slug: "enroll", title: "Welcome", designation: "enrollment", policyEngineMode: "all" }, opts),
+        },
+        {
+            token: "authentik:index/flowStageBinding:FlowStageBinding",
+            resource: new authentik.FlowStageBinding("enroll-write", { target: flowUuid, stage: "5a000000-0000-4000-8000-000000000003", order: 10 }, opts),
         },
     ];
 }
@@ -236,6 +254,10 @@ describe("authentik resources", () => {
             identify: [],
             "groups-scope": [],
             admins: [],
+            "app-access": [],
+            "allow-list": [],
+            enroll: [],
+            "enroll-write": [],
         });
     });
 
@@ -340,6 +362,8 @@ describe("authentik functions", () => {
             token: "authentik:index/getPropertyMappingProviderScope:getPropertyMappingProviderScope",
             run: () => settle(authentik.getPropertyMappingProviderScopeOutput({ managed: "goauthentik.io/providers/oauth2/scope-email" })),
         },
+        { token: "authentik:index/getStage:getStage", run: () => authentik.getStage({ name: "default-source-enrollment-write" }) },
+        { token: "authentik:index/getStage:getStage", run: () => settle(authentik.getStageOutput({ name: pulumi.output("default-source-enrollment-login") })) },
     ];
 
     it.each(cases)("invokes $token with the package ref", async ({ token, run }) => {
@@ -408,6 +432,31 @@ describe("authentik required inputs", () => {
             // @ts-expect-error user is required
             build: () => new authentik.Token("x", { identifier: "x" }),
         },
+        {
+            missing: "target",
+            // @ts-expect-error target is required
+            build: () => new authentik.PolicyBinding("x", { group: "g", order: 0 }),
+        },
+        {
+            missing: "order",
+            // @ts-expect-error order is required
+            build: () => new authentik.PolicyBinding("x", { target: "t", group: "g" }),
+        },
+        {
+            missing: "expression",
+            // @ts-expect-error expression is required
+            build: () => new authentik.PolicyExpression("x", { name: "x" }),
+        },
+        {
+            missing: "designation",
+            // @ts-expect-error designation is required
+            build: () => new authentik.Flow("x", { name: "x", slug: "x", title: "x" }),
+        },
+        {
+            missing: "stage",
+            // @ts-expect-error stage is required
+            build: () => new authentik.FlowStageBinding("x", { target: "t", order: 0 }),
+        },
     ])("rejects a resource without $missing", ({ missing, build }) => {
         expect(build).toThrow(`Missing required property '${missing}'`);
     });
@@ -429,6 +478,12 @@ describe("authentik required inputs", () => {
             new authentik.ProviderOauth2("x", { clientId: "x", authorizationFlow: "f", invalidationFlow: "f", allowedRedirectUris: ["https://x"] }),
             // @ts-expect-error getCertificateKeyPair needs a name
             authentik.getCertificateKeyPair({ fetchKey: false }),
+            // @ts-expect-error PolicyBinding.user is an integer pk
+            new authentik.PolicyBinding("x", { target: "t", user: "5", order: 0 }),
+            // @ts-expect-error PolicyBinding.order is an integer
+            new authentik.PolicyBinding("x", { target: "t", group: "g", order: "0" }),
+            // @ts-expect-error Flow.uuid is computed, not an input
+            new authentik.Flow("x", { slug: "x", title: "x", designation: "enrollment", uuid: "u" }),
         ];
         expect(typeof typeOnly).toBe("function");
     });
@@ -445,7 +500,7 @@ describe("authentik required inputs", () => {
 
 describe("authentik package registration", () => {
     it("can rebuild references to its resources and provider", () => {
-        for (const mod of ["index/application", "index/providerOauth2", "index/token", "index/group"]) {
+        for (const mod of ["index/application", "index/providerOauth2", "index/token", "index/group", "index/policyBinding", "index/policyExpression", "index/flow", "index/flowStageBinding"]) {
             expect(pulumi.runtime.getResourceModule("authentik", mod, "2026.5.0"), mod).toBeDefined();
         }
         expect(pulumi.runtime.getResourcePackage("authentik", "2026.5.0")).toBeDefined();

@@ -1,0 +1,67 @@
+/**
+ * Pure checks over a planned set of resources (the offline render's
+ * resources, or what a policy pack sees), for the deny-by-default rules:
+ *
+ * - every Authentik application has an enabled policy binding that targets
+ *   it (Authentik lets every user into an application with no binding);
+ * - every GitHub/OAuth source enrolls new users through a flow of the plan
+ *   whose policies must all pass and that has an enabled policy bound to it
+ *   (Authentik's default source enrollment flow admits every account).
+ *
+ * Dependencies stand in for values: a binding's `target` is the application's
+ * computed `uuid`, so a binding targets an application when it depends on it.
+ */
+
+/** The part of a planned resource these checks read. */
+export interface PlannedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly inputs: unknown;
+  /** Every resource it depends on, explicitly or through Output inputs. */
+  readonly dependsOn: readonly string[];
+}
+
+export const AUTHENTIK_TYPES = {
+  application: "authentik:index/application:Application",
+  policyBinding: "authentik:index/policyBinding:PolicyBinding",
+  flow: "authentik:index/flow:Flow",
+  sourceOauth: "authentik:index/sourceOauth:SourceOauth",
+} as const;
+
+const inputsOf = (r: PlannedResource): Record<string, unknown> =>
+  typeof r.inputs === "object" && r.inputs !== null ? (r.inputs as Record<string, unknown>) : {};
+
+/** An enabled binding of exactly one group, policy or user (Authentik refuses anything else). */
+function isEffectiveBinding(r: PlannedResource): boolean {
+  if (r.type !== AUTHENTIK_TYPES.policyBinding) return false;
+  const inputs = inputsOf(r);
+  if (inputs["enabled"] === false || inputs["negate"] === true) return false;
+  return ["group", "policy", "user"].filter((k) => inputs[k] !== undefined && inputs[k] !== null && inputs[k] !== "").length === 1;
+}
+
+const boundTargets = (resources: readonly PlannedResource[]): Set<string> =>
+  new Set(resources.filter(isEffectiveBinding).flatMap((b) => b.dependsOn));
+
+/** URNs of applications no enabled policy binding targets: every user could use them. */
+export function unboundApplications(resources: readonly PlannedResource[]): string[] {
+  const bound = boundTargets(resources);
+  return resources.filter((r) => r.type === AUTHENTIK_TYPES.application && !bound.has(r.urn)).map((r) => r.urn);
+}
+
+/**
+ * URNs of OAuth sources whose enrollment is not behind an allow-list: no
+ * enrollment flow from this plan, or one whose policy engine mode is not
+ * `all`, or one with no enabled policy bound to it.
+ */
+export function openSourceEnrollments(resources: readonly PlannedResource[]): string[] {
+  const bound = boundTargets(resources);
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  return resources
+    .filter((r) => r.type === AUTHENTIK_TYPES.sourceOauth)
+    .filter((source) => {
+      const flows = source.dependsOn.map((u) => byUrn.get(u)).filter((r): r is PlannedResource => r?.type === AUTHENTIK_TYPES.flow);
+      const enrollment = flows.filter((f) => inputsOf(f)["designation"] === "enrollment");
+      return !enrollment.some((f) => inputsOf(f)["policyEngineMode"] === "all" && bound.has(f.urn));
+    })
+    .map((r) => r.urn);
+}

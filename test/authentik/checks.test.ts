@@ -1,0 +1,51 @@
+// The pure deny-by-default checks the policy pack calls: applications without
+// an effective binding, and OAuth sources whose enrollment is open. Run on the
+// committed example's render (everything bound) and on plans with one thing removed.
+import { beforeAll, describe, expect, it } from "vitest";
+import { openSourceEnrollments, unboundApplications, type PlannedResource } from "../../core/authentik/checks";
+import { render } from "../helpers/plan";
+
+let resources: PlannedResource[];
+const urnOf = (name: string) => resources.find((r) => r.urn.endsWith(`::${name}`))!.urn;
+const without = (...names: string[]) => resources.filter((r) => !names.some((n) => r.urn.endsWith(`::${n}`)));
+const withInputs = (name: string, patch: Record<string, unknown>) =>
+  resources.map((r) => (r.urn.endsWith(`::${name}`) ? { ...r, inputs: { ...(r.inputs as object), ...patch } } : r));
+
+beforeAll(async () => {
+  resources = (await render("authentik")).plan.resources;
+});
+
+describe("unboundApplications", () => {
+  it("finds nothing in the example plan", () => {
+    expect(unboundApplications(resources)).toEqual([]);
+  });
+
+  it("reports an application whose only binding is gone", () => {
+    expect(unboundApplications(without("grafana-access-homelab-users"))).toEqual([urnOf("grafana-application")]);
+  });
+
+  it("does not count a disabled, negated or subject-less binding", () => {
+    expect(unboundApplications(withInputs("grafana-access-homelab-users", { enabled: false }))).toEqual([urnOf("grafana-application")]);
+    expect(unboundApplications(withInputs("grafana-access-homelab-users", { negate: true }))).toEqual([urnOf("grafana-application")]);
+    expect(unboundApplications(withInputs("grafana-access-homelab-users", { group: undefined }))).toEqual([urnOf("grafana-application")]);
+  });
+
+  it("still passes an application with one of two bindings left", () => {
+    expect(unboundApplications(without("argocd-access-homelab-users"))).toEqual([]);
+  });
+});
+
+describe("openSourceEnrollments", () => {
+  it("finds nothing in the example plan", () => {
+    expect(openSourceEnrollments(resources)).toEqual([]);
+  });
+
+  it("reports the source when the allow-list binding is gone or the flow would pass on any one policy", () => {
+    expect(openSourceEnrollments(without("github-enrollment-allow-list"))).toEqual([urnOf("github-source")]);
+    expect(openSourceEnrollments(withInputs("github-enrollment-flow", { policyEngineMode: "any" }))).toEqual([urnOf("github-source")]);
+  });
+
+  it("reports the source when it enrolls through a flow outside the plan (Authentik's default)", () => {
+    expect(openSourceEnrollments(without("github-enrollment-flow"))).toEqual([urnOf("github-source")]);
+  });
+});
