@@ -15,6 +15,12 @@ secrets_file := "secrets/bootstrap.sops.yaml"
 stack_re := "^(" + replace(stacks, " ", "|") + ")$"
 action_re := "^(" + replace(actions, " ", "|") + ")$"
 
+# The policy pack (policy/) runs on every preview and up; HOMELAB_SKIP_POLICY=1 turns it off for one run.
+policy_actions := "^(preview|up)$"
+skip_policy := env("HOMELAB_SKIP_POLICY", "")
+policy_pack := if skip_policy == "1" { "" } else { " --policy-pack policy" }
+skip_policy_warning := if skip_policy == "1" { "echo 'WARNING: HOMELAB_SKIP_POLICY=1: the guard rails in policy/ are NOT checked on this run (no SSH, secret, protection or pinning checks).' >&2; " } else { "" }
+
 export SOPS_AGE_KEY_FILE := env("SOPS_AGE_KEY_FILE", home_directory() / ".config/sops/age/keys.txt")
 
 # List the recipes.
@@ -22,13 +28,14 @@ default:
     @just --list --unsorted
 
 # Run a Pulumi action on one stack with the secrets injected: just core talos up [--yes] [--target …] [--diff]
+# preview and up run the guard rails of policy/ (--policy-pack); HOMELAB_SKIP_POLICY=1 skips them, with a warning.
 [positional-arguments]
 core stack action *args:
-    sops exec-env {{ secrets_file }} "pulumi stack select {{ if stack =~ stack_re { stack } else { error("unknown stack \"" + stack + "\"; valid stacks: " + stacks) } }} && pulumi {{ if action =~ action_re { action } else { error("unknown action \"" + action + "\"; valid actions: " + actions) } }}$(printf ' %q' "${@:3}")"
+    {{ if action =~ policy_actions { skip_policy_warning } else { "" } }}sops exec-env {{ secrets_file }} "pulumi stack select {{ if stack =~ stack_re { stack } else { error("unknown stack \"" + stack + "\"; valid stacks: " + stacks) } }} && pulumi {{ if action =~ action_re { action } else { error("unknown action \"" + action + "\"; valid actions: " + actions) } }}{{ if action =~ policy_actions { policy_pack } else { "" } }}$(printf ' %q' "${@:3}")"
 
 # Create or update only the platform stack's bootstrap Secrets (and what they need), e.g. before Argo CD syncs apps.
 create-secrets *args:
-    sops exec-env {{ secrets_file }} "pulumi stack select platform && pulumi up --target '**::pulumi:pulumi:StackReference::talos' --target '**::pulumi:providers:kubernetes::cluster' --target '**::homelab:platform:Namespaces**' --target '**::homelab:platform:BootstrapSecrets**'{{ if args == "" { "" } else { " " + args } }}"
+    {{ skip_policy_warning }}sops exec-env {{ secrets_file }} "pulumi stack select platform && pulumi up{{ policy_pack }} --target '**::pulumi:pulumi:StackReference::talos' --target '**::pulumi:providers:kubernetes::cluster' --target '**::homelab:platform:Namespaces**' --target '**::homelab:platform:BootstrapSecrets**'{{ if args == "" { "" } else { " " + args } }}"
 
 # Restart the Cilium operator so it picks up Gateway API CRDs installed after it started (once, after the first platform up).
 cilium-restart:

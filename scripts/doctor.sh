@@ -42,6 +42,20 @@ check required kubectl "talks to the cluster; the Kubernetes upgrade step reads 
 check required jq "the upgrade steps read talosctl's JSON with it" "https://jqlang.org/download/ (or: brew install jq / apt install jq)" -- jq --version
 check optional shellcheck "lints the shell scripts in the tests" "https://github.com/koalaman/shellcheck#installing (or: brew install shellcheck / apt install shellcheck)" -- shellcheck --version
 
+# The policy pack (policy/) runs on every `just core <stack> preview|up`.
+# Pulumi does not install a local pack's dependencies: Node finds them in the
+# repository's node_modules, so `npm install` at the root provides them.
+echo "Policy pack (policy/, run by just core <stack> preview|up):"
+repo="${BASH_SOURCE[0]%/*}/.."
+for pkg in @pulumi/policy ts-node typescript; do
+  if [[ -f "$repo/node_modules/$pkg/package.json" ]]; then
+    printf '  %-8s %s\n' ok "$pkg"
+  else
+    missing=$((missing + 1))
+    printf '  %-8s %-10s the policy pack needs it; install: npm install (in the repository; HOMELAB_SKIP_POLICY=1 skips the pack for one run)\n' missing "$pkg"
+  fi
+done
+
 if ((missing > 0)); then
   printf '%d required tool(s) missing; install them and run just doctor again.\n' "$missing" >&2
   exit 1

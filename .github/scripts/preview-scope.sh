@@ -6,7 +6,8 @@
 # Prints `preview=true|false` and `reason=…` (GITHUB_OUTPUT lines). A stack is
 # previewed when its own files changed (core/<stack>/**, Pulumi.<stack>.yaml)
 # or anything every stack runs on: core/ outside the stack folders, index.ts,
-# Pulumi.yaml, package*.json, tsconfig.json, sdks/**, the encrypted secrets,
+# Pulumi.yaml, package*.json, tsconfig.json, sdks/**, the policy pack
+# (policy/**, it runs on every preview), the encrypted secrets,
 # and this preview machinery itself. The stack names come from the committed
 # Pulumi.<stack>.yaml files, so a new stack needs no edit here.
 set -euo pipefail
@@ -36,7 +37,7 @@ while IFS= read -r path || [ -n "$path" ]; do
       done
       [ -n "$other" ] || shared="$path"
       ;;
-    index.ts | Pulumi.yaml | package.json | package-lock.json | tsconfig.json | sdks/* \
+    index.ts | Pulumi.yaml | package.json | package-lock.json | tsconfig.json | sdks/* | policy/* \
       | secrets/bootstrap.sops.yaml | .github/workflows/preview.yml | .github/scripts/preview-scope.sh)
       shared="$path"
       ;;

@@ -149,7 +149,7 @@ describe("preview.yml", () => {
     const text = source("preview.yml");
     expect([...text.matchAll(/secrets\.(\w+)/g)].map((m) => m[1]).sort()).toEqual(["PULUMI_ACCESS_TOKEN", "SOPS_AGE_KEY"]);
     const preview = job.steps.find((s) => s.id === "preview")!;
-    expect(preview.run).toMatch(/sops exec-env secrets\/bootstrap\.sops\.yaml \\\n\s*"pulumi preview --stack/);
+    expect(preview.run).toMatch(/sops exec-env secrets\/bootstrap\.sops\.yaml \\\n\s*"pulumi preview --stack '\$qualified' --policy-pack policy /);
     expect(preview.env?.["PULUMI_ACCESS_TOKEN"]).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
     const key = job.steps.find((s) => s.env?.["SOPS_AGE_KEY"])!;
     expect(key.run).toContain("umask 077");
@@ -187,6 +187,7 @@ describe("preview scope (.github/scripts/preview-scope.sh)", () => {
     ["authentik", ["package-lock.json"], true],
     ["authentik", ["sdks/authentik/provider.ts"], true],
     ["cloudflare", ["secrets/bootstrap.sops.yaml"], true],
+    ["talos", ["policy/rules/ssh.ts"], true],
     ["cloudflare", ["secrets/bootstrap.sops.yaml.example", "docs/x.md", "scripts/render-diff.ts"], false],
     ["talos", [], false],
   ] as const)("%s for %j → %s", (stack, changed, expected) => {

@@ -22,10 +22,16 @@ const justBin = (() => {
 })();
 
 function dryRun(...args: string[]): { out: string; err: string; status: number | null } {
+  return dryRunWith({}, ...args);
+}
+
+function dryRunWith(extraEnv: NodeJS.ProcessEnv, ...args: string[]): { out: string; err: string; status: number | null } {
+  const env: NodeJS.ProcessEnv = { ...process.env, SOPS_AGE_KEY_FILE: "/keys/age.txt", ...extraEnv };
+  if (!("HOMELAB_SKIP_POLICY" in extraEnv)) delete env["HOMELAB_SKIP_POLICY"];
   const r = spawnSync(justBin, ["--dry-run", ...args], {
     cwd: root,
     encoding: "utf8",
-    env: { ...process.env, SOPS_AGE_KEY_FILE: "/keys/age.txt" },
+    env,
   });
   return { out: r.stdout, err: r.stderr, status: r.status };
 }
@@ -35,8 +41,24 @@ describe("just core <stack> <action>", () => {
     const { err, status } = dryRun("core", "talos", "preview");
     expect(status).toBe(0);
     expect(err.trim()).toBe(
-      `sops exec-env secrets/bootstrap.sops.yaml "pulumi stack select talos && pulumi preview$(printf ' %q' "\${@:3}")"`,
+      `sops exec-env secrets/bootstrap.sops.yaml "pulumi stack select talos && pulumi preview --policy-pack policy$(printf ' %q' "\${@:3}")"`,
     );
+  });
+
+  it("runs the policy pack on preview and up only", () => {
+    for (const action of ["preview", "up"]) expect(dryRun("core", "hetzner", action).err).toContain(`pulumi ${action} --policy-pack policy$(`);
+    for (const action of ["refresh", "destroy", "output"]) expect(dryRun("core", "hetzner", action).err).not.toContain("--policy-pack");
+    expect(dryRun("create-secrets").err).toContain("pulumi up --policy-pack policy --target");
+  });
+
+  it("HOMELAB_SKIP_POLICY=1 drops the policy pack and says so on stderr before the run", () => {
+    for (const args of [["core", "talos", "up"], ["create-secrets"]]) {
+      const cmd = dryRunWith({ HOMELAB_SKIP_POLICY: "1" }, ...args).err.trim();
+      expect(cmd).not.toContain("--policy-pack");
+      expect(cmd).toMatch(/^echo 'WARNING: HOMELAB_SKIP_POLICY=1: the guard rails in policy\/ are NOT checked on this run[^']*' >&2; sops exec-env /);
+    }
+    // Any other value keeps the pack: only an explicit 1 turns it off.
+    expect(dryRunWith({ HOMELAB_SKIP_POLICY: "yes" }, "core", "talos", "up").err).toContain("--policy-pack policy");
   });
 
   it("passes extra arguments through to pulumi, shell-quoted, so URNs with $ survive", () => {
@@ -45,12 +67,12 @@ describe("just core <stack> <action>", () => {
     const r = spawnSync(
       justBin,
       ["core", "hetzner", "up", "--yes", "--target", "urn:pulumi:hetzner::homelab::a$b::c", "--diff"],
-      { cwd: root, encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env["PATH"]}`, SOPS_AGE_KEY_FILE: "" } },
+      { cwd: root, encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env["PATH"]}`, SOPS_AGE_KEY_FILE: "", HOMELAB_SKIP_POLICY: "" } },
     );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("sops exec-env secrets/bootstrap.sops.yaml");
     expect(r.stdout).toContain("pulumi <stack> <select> <hetzner>");
-    expect(r.stdout).toContain("pulumi <up> <--yes> <--target> <urn:pulumi:hetzner::homelab::a$b::c> <--diff>");
+    expect(r.stdout).toContain("pulumi <up> <--policy-pack> <policy> <--yes> <--target> <urn:pulumi:hetzner::homelab::a$b::c> <--diff>");
   });
 
   it("defaults SOPS_AGE_KEY_FILE to ~/.config/sops/age/keys.txt", () => {
@@ -93,7 +115,7 @@ describe("other recipes", () => {
 
   it("create-secrets runs a platform up targeted at exactly the bootstrap-Secret globs the platform stack defines", () => {
     const cmd = dryRun("create-secrets").err.trim();
-    expect(cmd).toMatch(/^sops exec-env secrets\/bootstrap\.sops\.yaml "pulumi stack select platform && pulumi up /);
+    expect(cmd).toMatch(/^sops exec-env secrets\/bootstrap\.sops\.yaml "pulumi stack select platform && pulumi up --policy-pack policy /);
     const targets = [...cmd.matchAll(/--target '([^']+)'/g)].map((m) => m[1]);
     expect(targets).toEqual([...CREATE_SECRETS_TARGETS]);
   });

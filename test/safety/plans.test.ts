@@ -9,7 +9,8 @@
  *  - secret canaries: no secret outside secret inputs, renders or output
  *  - stable identities: URNs match the committed snapshot
  *  - protection: the protected/retained resources keep their protection
- *  - policies: SSH, Helm versions, image pins, upstream schemas, secret names
+ *  - the policy pack's enforced guards (policy/guards.ts), the same functions a
+ *    real `pulumi preview --policy-pack policy` runs
  */
 import { execFile } from "node:child_process";
 import * as net from "node:net";
@@ -23,15 +24,9 @@ import { secretsFor, type SecretName } from "../../core/secrets";
 import { STACK_NAMES, type StackName } from "../../core/stacks";
 import { canariesIn, canaryHits, makeCanaries } from "./lib/canaries";
 import { lockDown, type Attempt } from "./lib/lockdown";
-import {
-  formatFindings,
-  invalidCustomObjects,
-  plainSecretInputs,
-  sshOpenToWorld,
-  unpinnedCharts,
-  unpinnedImages,
-  type Check,
-} from "./lib/policies";
+import { GUARDS } from "../../policy/guards";
+import { loadSchemas } from "../../policy/rules/kubernetes";
+import { applyGuard, formatViolations } from "./lib/policies";
 import { aliasUrns, compareUrns, describeUrnChange, engineUrns, readSnapshot, UPDATE_COMMAND } from "./lib/urns";
 import { PROTECTED } from "./protected-resources";
 
@@ -71,6 +66,7 @@ function capturePrinted(sink: string[]): () => void {
 }
 
 beforeAll(async () => {
+  await loadSchemas();
   const printed: string[] = [];
   const stopCapture = capturePrinted(printed);
   const lock = lockDown();
@@ -226,26 +222,21 @@ describe("protection", () => {
 
 // ---------------------------------------------------------------------------
 
-describe("policies over every render", () => {
-  const across = (check: (plan: Plan) => Check): Check => {
-    const results = plans().map(check);
-    return { findings: results.flatMap((r) => r.findings), examined: results.reduce((n, r) => n + r.examined, 0) };
-  };
-  const expectClean = (check: Check, what: string) => {
-    expect(check.examined, `the ${what} check found nothing to examine`).toBeGreaterThan(0);
-    expect(check.findings, `${what}:\n${formatFindings(check.findings)}`).toEqual([]);
-  };
+describe("the policy pack's guards over every render", () => {
+  const enforced = GUARDS.filter((g) => g.status === "enforced");
+  it("some guards are enforced", () => expect(enforced.length).toBeGreaterThan(0));
 
-  it("no firewall rule opens SSH to the world", () => expectClean(across(sshOpenToWorld), "firewall rules opening SSH to the world"));
-
-  it("every Helm release pins an exact chart version", () => expectClean(across(unpinnedCharts), "Helm releases without a pinned chart version"));
-
-  it("every container image pins a tag (not latest) or a digest", () => expectClean(across(unpinnedImages), "unpinned container images"));
-
-  it("every Kubernetes custom object validates against its upstream schema", () =>
-    expectClean(across(invalidCustomObjects), "Kubernetes custom objects failing their upstream schema"));
-
-  it("every input named like a secret is a Pulumi secret", () => expectClean(across(plainSecretInputs), "plain inputs that look secret"));
+  it.each(enforced.map((g) => [g.name, g] as const))("%s: every stack complies", (_name, guard) => {
+    let examined = 0;
+    const report: string[] = [];
+    for (const plan of plans()) {
+      const outcome = applyGuard(guard, plan);
+      examined += outcome.examined;
+      if (outcome.violations.length > 0) report.push(formatViolations(guard, plan.stack, outcome));
+    }
+    expect(examined, `${guard.name} found nothing to examine in any render`).toBeGreaterThan(0);
+    expect(report, `${guard.name}:\n${report.join("\n")}`).toEqual([]);
+  });
 });
 
 afterAll(() => {

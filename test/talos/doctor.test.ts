@@ -2,7 +2,7 @@
 // tools we say are installed, so what it reports as missing is exactly what
 // we left out.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -27,8 +27,8 @@ const REQUIRED = ["node", "npm", "pulumi", "sops", "age", "talosctl", "kubectl",
 let dir: string | undefined;
 afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-/** Runs scripts/doctor.sh with PATH = a dir holding only the named tools. */
-function doctor(tools: string[]) {
+/** Runs scripts/doctor.sh (or a copy of it elsewhere) with PATH = a dir holding only the named tools. */
+function doctor(tools: string[], script = path.join(root, "scripts", "doctor.sh")) {
   dir = mkdtempSync(path.join(tmpdir(), "doctor-"));
   const bin = path.join(dir, "bin");
   mkdirSync(bin);
@@ -37,7 +37,7 @@ function doctor(tools: string[]) {
     writeFileSync(file, `#!${bash}\nprintf '%b\\n' ${JSON.stringify(VERSIONS[tool])}\n`);
     chmodSync(file, 0o755);
   }
-  const r = spawnSync(bash, [path.join(root, "scripts", "doctor.sh")], { encoding: "utf8", env: { PATH: bin, HOME: dir } });
+  const r = spawnSync(bash, [script], { encoding: "utf8", env: { PATH: bin, HOME: dir } });
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -72,6 +72,25 @@ describe("just doctor", () => {
     const r = doctor(REQUIRED);
     expect(r.status, r.err).toBe(0);
     expect(r.out).toMatch(/absent\s+shellcheck .*\(optional\)/);
+  });
+
+  it("checks the policy pack's packages in the repository's node_modules", () => {
+    const installed = doctor(Object.keys(VERSIONS));
+    for (const pkg of ["@pulumi/policy", "ts-node", "typescript"]) expect(installed.out).toMatch(new RegExp(`^\\s+ok\\s+${pkg.replace("/", "\\/")}$`, "m"));
+    // A clone without npm install: the same script in a folder with no node_modules.
+    const clone = mkdtempSync(path.join(tmpdir(), "doctor-clone-"));
+    try {
+      mkdirSync(path.join(clone, "scripts"));
+      copyFileSync(path.join(root, "scripts", "doctor.sh"), path.join(clone, "scripts", "doctor.sh"));
+      const r = doctor(Object.keys(VERSIONS), path.join(clone, "scripts", "doctor.sh"));
+      expect(r.status).toBe(1);
+      const missing = r.out.split("\n").filter((l) => l.trim().startsWith("missing"));
+      expect(missing.map((l) => l.trim().split(/\s+/)[1])).toEqual(["@pulumi/policy", "ts-node", "typescript"]);
+      expect(missing[0]).toContain("install: npm install");
+      expect(r.err).toContain("3 required tool(s) missing");
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
   });
 
   it("is wired as the doctor recipe", () => {

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { SECRETS, type SecretName } from "../../../core/secrets";
 import type { Json } from "../../../core/render/wire";
-import { walk } from "./walk";
+import { walk } from "../../../policy/walk";
 
 export type Canaries = Readonly<Record<SecretName, string>>;
 

@@ -4,7 +4,7 @@
  * carried inside strings (compose files, Talos patches, Traefik config, JSON).
  */
 import { parseAllDocuments } from "yaml";
-import type { Json } from "../../../core/render/wire";
+import type { Json } from "../core/render/wire";
 
 export interface Visit {
   readonly path: string;
