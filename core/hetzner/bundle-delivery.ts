@@ -16,6 +16,8 @@ export interface BifrostBundleArgs {
   readonly user: string;
   /** Private key for `user` (a Pulumi secret). */
   readonly privateKey: pulumi.Input<string>;
+  /** bifrost's SSH host public key line; a server presenting any other key is refused. */
+  readonly hostKey: pulumi.Input<string>;
   /** Bundle directory on the VPS. */
   readonly dir: string;
   readonly files: readonly BundleFile[];
@@ -38,6 +40,12 @@ export class BifrostBundle extends pulumi.ComponentResource {
       host: args.host,
       user: args.user,
       privateKey: args.privateKey,
+      // Pinned: pulumi-command v1.2.1 (provider/pkg/provider/remote/
+      // connection.go) parses this as an authorized_keys line, offers only
+      // its algorithm and checks it with ssh.FixedHostKey, so a server with
+      // another key fails the handshake ("ssh: host key mismatch") and
+      // nothing is sent; without hostKey it would accept any key.
+      hostKey: args.hostKey,
       // cloud-init may still be restarting sshd on a fresh server.
       dialErrorLimit: 30,
     };

@@ -4,6 +4,7 @@
  */
 import * as hcloud from "@pulumi/hcloud";
 import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
 import { renderCloudInit } from "./cloud-init";
 import type { FirewallRule } from "./firewall-rules";
 
@@ -31,6 +32,8 @@ export class EdgeServer extends pulumi.ComponentResource {
   /** The server's IPv6 address (`::1` of the primary IPv6 /64, stable likewise). */
   readonly ipv6: pulumi.Output<string>;
   readonly serverId: pulumi.Output<string>;
+  /** bifrost's SSH host public key (`ssh-ed25519 AAAA…`): every SSH connection pins it. */
+  readonly hostKey: pulumi.Output<string>;
   readonly server: hcloud.Server;
 
   constructor(name: string, args: EdgeServerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -64,6 +67,20 @@ export class EdgeServer extends pulumi.ComponentResource {
       child,
     );
 
+    // bifrost's SSH host key, generated here so Pulumi knows it before the
+    // server exists and can pin it on every connection (hostKey) instead of
+    // trusting whatever answers first on the address. The trade-off: the
+    // private host key lives in the Pulumi state (a secret, encrypted with
+    // the stack's secrets provider) and in the server's Hetzner user data,
+    // which Hetzner keeps and serves to the server from its metadata
+    // service; anyone who can read either can impersonate bifrost to an SSH
+    // client, though not log in to it. The alternative, trusting the first
+    // key seen, leaves the first connection (which carries every secret)
+    // open to a machine in the middle. The key outlives server replacement,
+    // so a rebuilt bifrost presents the same key.
+    const hostKey = new tls.PrivateKey(`${name}-host-key`, { algorithm: "ED25519" }, { parent: this });
+    this.hostKey = hostKey.publicKeyOpenssh.apply((k) => k.trim());
+
     this.server = new hcloud.Server(
       `${name}-server`,
       {
@@ -81,14 +98,18 @@ export class EdgeServer extends pulumi.ComponentResource {
         sshKeys: [key.id],
         firewallIds: [firewall.id.apply(Number)],
         publicNets: [{ ipv4Enabled: true, ipv4: ipv4.id.apply(Number), ipv6Enabled: true, ipv6: ipv6.id.apply(Number) }],
-        userData: key.publicKey.apply((publicKey) =>
-          renderCloudInit({
-            hostname: args.name,
-            user: args.adminUser,
-            publicKey,
-            docker: args.docker,
-            extraPackages: args.extraPackages,
-          }),
+        // Secret, because it carries the private host key.
+        userData: pulumi.secret(
+          pulumi.all([key.publicKey, hostKey.privateKeyOpenssh, hostKey.publicKeyOpenssh]).apply(([publicKey, privateKey, hostPublicKey]) =>
+            renderCloudInit({
+              hostname: args.name,
+              user: args.adminUser,
+              publicKey,
+              docker: args.docker,
+              extraPackages: args.extraPackages,
+              hostKey: { privateKey, publicKey: hostPublicKey },
+            }),
+          ),
         ),
       },
       child,
@@ -97,7 +118,7 @@ export class EdgeServer extends pulumi.ComponentResource {
     this.ipv4 = ipv4.ipAddress;
     this.ipv6 = this.server.ipv6Address;
     this.serverId = this.server.id;
-    this.registerOutputs({ ipv4: this.ipv4, ipv6: this.ipv6, serverId: this.serverId });
+    this.registerOutputs({ ipv4: this.ipv4, ipv6: this.ipv6, serverId: this.serverId, hostKey: this.hostKey });
   }
 
   /** The key id for the server and its public half for cloud-init. */

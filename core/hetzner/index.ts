@@ -54,6 +54,7 @@ export default defineStack({
           host: edge.ipv4,
           user: config.ssh.user,
           privateKey: secrets.require("BIFROST_SSH_PRIVATE_KEY"),
+          hostKey: edge.hostKey,
           dir: config.bifrost.dir,
           files: bundle.files,
           bundleHash: bundle.hash,
@@ -68,6 +69,8 @@ export default defineStack({
       ipv4: edge.ipv4,
       ipv6: edge.ipv6,
       serverId: edge.serverId,
+      // For known_hosts: `bifrost ssh-ed25519 AAAA…`.
+      sshHostKey: edge.hostKey,
       hostnames: servedHostnames(config),
       // Secret outputs: the authentik stack reads the token as its provider
       // token; the operator reads the passwords with --show-secrets.

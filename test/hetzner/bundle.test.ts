@@ -212,14 +212,18 @@ describe("secret env files", () => {
 });
 
 describe("cloud-init", () => {
-  const args = { hostname: "bifrost", user: "ops", publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample ops@laptop", extraPackages: ["htop"] };
+  const hostKey = {
+    privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAExampleHostKey\n-----END OPENSSH PRIVATE KEY-----\n",
+    publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleHostKey\n",
+  };
+  const args = { hostname: "bifrost", user: "ops", publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample ops@laptop", extraPackages: ["htop"], hostKey };
 
   it("is a #cloud-config document that parses as YAML with the expected modules", () => {
     const text = renderCloudInit({ ...args, docker: "distro" });
     expect(text.split("\n")[0]).toBe("#cloud-config");
     const doc = parse(text);
     expect(Object.keys(doc).sort()).toEqual(
-      ["disable_root", "hostname", "package_update", "package_upgrade", "packages", "preserve_hostname", "runcmd", "ssh_pwauth", "users", "write_files"].sort(),
+      ["disable_root", "hostname", "package_update", "package_upgrade", "packages", "preserve_hostname", "runcmd", "ssh_deletekeys", "ssh_keys", "ssh_pwauth", "users", "write_files"].sort(),
     );
     expect(doc).toEqual(buildCloudConfig({ ...args, docker: "distro" }));
   });
@@ -248,6 +252,19 @@ describe("cloud-init", () => {
     expect(dropIn?.content).toMatch(/^PermitRootLogin no$/m);
     expect(dropIn?.content).toMatch(/^KbdInteractiveAuthentication no$/m);
     expect(doc.runcmd).toContainEqual(["systemctl", "try-reload-or-restart", "ssh"]);
+  });
+
+  it("installs the stack's host key in place of the image's keys, so the key Pulumi pins is the only one", () => {
+    const doc = buildCloudConfig({ ...args, docker: "distro" });
+    expect(doc.ssh_deletekeys).toBe(true);
+    expect(doc.ssh_keys).toEqual({ ed25519_private: hostKey.privateKey, ed25519_public: hostKey.publicKey.trim() });
+    // A multi-line private key survives the YAML round trip byte for byte.
+    expect(parse(renderCloudInit({ ...args, docker: "distro" })).ssh_keys.ed25519_private).toBe(hostKey.privateKey);
+  });
+
+  it("lets only the admin user log in over SSH (sshd AllowUsers)", () => {
+    const dropIn = buildCloudConfig({ ...args, user: "alice", docker: "distro" }).write_files.find((f) => f.path.startsWith("/etc/ssh/sshd_config.d/"));
+    expect(dropIn?.content.match(/^AllowUsers .*$/gm)).toEqual(["AllowUsers alice"]);
   });
 
   it("turns on unattended security upgrades", () => {

@@ -127,6 +127,22 @@ describe("hetzner stack (committed example)", () => {
     }
   });
 
+  it("pins bifrost's generated host key on every SSH connection, and hands the same key to cloud-init", () => {
+    const key = plan.one("bifrost-host-key", "tls:index/privateKey:PrivateKey");
+    expect(values(key)["algorithm"]).toBe("ED25519");
+    const server = plan.one("bifrost-server", T.server);
+    const doc = parse(String(values(server)["userData"]));
+    const publicKey = String(plan.output("sshHostKey"));
+    expect(publicKey).toMatch(/^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[A-Za-z0-9+/]{43}$/);
+    expect(doc.ssh_keys.ed25519_public).toBe(publicKey);
+    expect(doc.ssh_keys.ed25519_private).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n[\s\S]+\n-----END OPENSSH PRIVATE KEY-----\n$/);
+    // The private host key makes the whole user data secret.
+    expect(plan.isSecretInput(server, "userData")).toBe(true);
+    const connections = [...plan.ofType(T.command), ...plan.ofType(T.copy)];
+    expect(connections.length).toBeGreaterThan(5);
+    for (const r of connections) expect(values(r)["connection"]["hostKey"], r.name).toBe(publicKey);
+  });
+
   it("copies every bundle file from memory into the bundle directory", () => {
     const copies = plan.ofType(T.copy);
     expect(copies.map((c) => values(c)["remotePath"]).sort()).toEqual([
@@ -189,7 +205,7 @@ describe("hetzner stack (committed example)", () => {
       "immich.lab.example.com",
       "jellyfin.lab.example.com",
     ]);
-    for (const key of ["ipv4", "ipv6", "serverId", "hostnames"]) expect(plan.isSecretOutput(key), key).toBe(false);
+    for (const key of ["ipv4", "ipv6", "serverId", "hostnames", "sshHostKey"]) expect(plan.isSecretOutput(key), key).toBe(false);
   });
 
   it("generates Authentik's bootstrap password and token and hands both to server and worker over stdin", () => {
