@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { ConfigIssue, ConfigPath } from "../config/errors";
+import { adminSourceProblems } from "../net/cidr";
 import { anyCidr, dnsLabel, ipv4Network, pinnedImage, port } from "../config/primitives";
 import type { StackConfig } from "../stack";
 
@@ -69,7 +70,11 @@ export const firewallSchema = z
   .object({
     /** Sources allowed to reach SSH (22/tcp). Empty closes SSH entirely (Pulumi delivery then needs a temporary entry). */
     adminCidrs: z.array(anyCidr).default([]),
-    /** Allow `0.0.0.0/0` or `::/0` in adminCidrs. Off: SSH open to the world is almost always a mistake. */
+    /**
+     * Allow adminCidrs that cover the whole internet or more than a /8 of
+     * IPv4 or a /32 of IPv6 (alone or together). Off: SSH open to the world
+     * is almost always a mistake.
+     */
     allowSshFromAnywhere: z.boolean().default(false),
     /** ICMP from anywhere: ping and, more importantly, path-MTU discovery (IPv6 breaks without it). */
     allowIcmp: z.boolean().default(true),
@@ -161,23 +166,18 @@ export const hetznerShape = {
 
 export type HetznerConfig = StackConfig<typeof hetznerShape>;
 
-const WORLD = new Set(["0.0.0.0/0", "::/0"]);
-
-function isWorld(cidr: string): boolean {
-  const [address, prefix] = cidr.split("/");
-  return WORLD.has(cidr) || (prefix === "0" && address !== undefined);
-}
-
 /** Cross-field rules of the hetzner stack. */
 export function validateHetzner(c: HetznerConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  c.firewall.adminCidrs.forEach((cidr, i) => {
-    if (isWorld(cidr) && !c.firewall.allowSshFromAnywhere)
+  // By address arithmetic (core/net/cidr.ts): every spelling of 0.0.0.0/0
+  // or ::/0, IPv4-mapped IPv6 forms and unions that add up to the world or
+  // to more than the documented limit are caught alike.
+  if (!c.firewall.allowSshFromAnywhere)
+    for (const p of adminSourceProblems(c.firewall.adminCidrs))
       issues.push({
-        path: ["firewall", "adminCidrs", i],
-        message: `${cidr} opens SSH to the whole internet; list your admin addresses instead, or set homelab:firewall.allowSshFromAnywhere: true if you really mean it`,
+        path: p.index === undefined ? ["firewall", "adminCidrs"] : ["firewall", "adminCidrs", p.index],
+        message: `${p.message}; list your admin addresses instead, or set homelab:firewall.allowSshFromAnywhere: true if you really mean it`,
       });
-  });
   if (c.bifrost.deliver && c.firewall.adminCidrs.length === 0)
     issues.push({
       path: ["firewall", "adminCidrs"],

@@ -362,6 +362,20 @@ describe("hetzner config variants", () => {
     expect(sshRule(plan)?.sourceIps).toEqual(["0.0.0.0/0"]);
   });
 
+  it("decides SSH sources by arithmetic: other spellings, mapped forms and unions of the world are refused too", async () => {
+    const err = await renderConfigError("hetzner", { config: (c) => void (c.firewall.adminCidrs = ["0.0.0.0/1", "128.0.0.0/1", "0:0:0::0/0", "::ffff:0.0.0.0/96"]) });
+    expect(err.issues.map((i) => formatConfigPath(i.path))).toEqual([
+      "homelab:firewall.adminCidrs[0]",
+      "homelab:firewall.adminCidrs[1]",
+      "homelab:firewall.adminCidrs[2]",
+      "homelab:firewall.adminCidrs[3]",
+    ]);
+    const union = await renderConfigError("hetzner", { config: (c) => void (c.firewall.adminCidrs = ["10.0.0.0/8", "11.0.0.0/8"]) });
+    expect(union.issues.map((i) => formatConfigPath(i.path))).toEqual(["homelab:firewall.adminCidrs"]);
+    expect(union.message).toContain("more IPv4 addresses than a /8");
+    expect(union.message).toContain("allowSshFromAnywhere");
+  });
+
   it("lists every hetzner config problem in one error", async () => {
     const err = await renderConfigError("hetzner", {
       config: (c) => {
