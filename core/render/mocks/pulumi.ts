@@ -54,7 +54,8 @@ export const STACK_REFERENCE_OUTPUTS: Record<string, { outputs: Record<string, u
       ipv4: "203.0.113.124",
       ipv6: "2001:db8:55d9::1",
       serverId: "58521448",
-      sshHostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockBifrostHostKeyExampleOnlyForRenderAndTests0",
+      // The stack generates it (@pulumi/tls); this is what the render mocks give.
+      sshHostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAFcoyQmGzIKOGmzBEV9jJOqYnFLMbBj1kzfs9hQdeCz",
       hostnames: [
         "auth.lab.example.com",
         "netbird.lab.example.com",
