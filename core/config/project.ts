@@ -6,8 +6,9 @@
  * registers anything.
  */
 import { z } from "zod";
-import { cidrContains, hostRange, parseCidr, parseIPv4, rangeContains } from "../net/ipv4";
+import { cidrContains, cidrRange, hostRange, parseCidr, parseIPv4, rangeContains, rangesOverlap } from "../net/ipv4";
 import type { ConfigIssue } from "./errors";
+import { kubeletForbiddenLabel, labelKey } from "./node-labels";
 import {
   dnsLabel,
   duplicates,
@@ -60,7 +61,13 @@ export const nodeSchema = z
     cores: z.number().int().min(1).max(512).default(4),
     /** Memory in MiB. */
     memory: z.number().int().min(1024).max(4_194_304).default(8192),
-    /** Balloon floor in MiB: the guest may be squeezed down to this. 0 disables ballooning. */
+    /**
+     * Balloon floor in MiB (Proxmox `balloon`). Unset: equal to `memory`, so
+     * nothing is ever taken back from the guest (Talos has no memory hotplug,
+     * and a squeezed node evicts pods). Set lower only to overcommit a host on
+     * purpose; 0 removes the balloon device. Refused below `memory` on a node
+     * with a GPU: PCI passthrough pins all guest memory, so a floor does nothing.
+     */
     memoryFloor: z.number().int().min(0).max(4_194_304).optional(),
     /** Proxmox CPU weight (cpuunits, 1–10000, default 100). */
     cpuWeight: z.number().int().min(1).max(10_000).default(100),
@@ -75,17 +82,29 @@ export const nodeSchema = z
     network: z
       .object({
         bridge: z.string().min(1).default("vmbr0"),
+        /** 802.1Q tag on the bridge port. Every node on the LAN subnet uses the same one (unset: untagged). */
         vlan: z.number().int().min(1).max(4094).optional(),
+        /**
+         * Allow this node's `vlan` to differ from the other nodes'. Only for a
+         * host whose bridge reaches the same LAN differently (for example an
+         * access port already in the LAN's VLAN, so no tag here).
+         */
+        vlanOverride: z.boolean().default(false),
       })
       .strict()
-      .default({ bridge: "vmbr0" }),
+      .default({ bridge: "vmbr0", vlanOverride: false }),
     /** Static IPv4 address on the LAN (prefix from homelab:network.subnet). */
     ip: ipv4,
     gpu: gpuSchema.optional(),
     tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "expected a Proxmox tag (lower-case letters, digits, '-' and '_')" })).default([]),
-    /** Extra Kubernetes node labels. */
-    labels: z.record(z.string(), z.string()).default({}),
-    /** Extra static routes for this node. */
+    /**
+     * Extra Kubernetes node labels. On a worker, keys the kubelet may not set
+     * (NodeRestriction: `node-role.kubernetes.io/…` and other kubernetes.io /
+     * k8s.io keys outside node.kubernetes.io/, topology.kubernetes.io/zone and
+     * region, …) are refused: Talos sets worker labels with the kubelet's credential.
+     */
+    labels: z.record(labelKey, z.string().max(63)).default({}),
+    /** Extra static routes for this node (not the default route, not inside the LAN). */
     routes: z.array(routeSchema).default([]),
   })
   .strict();
@@ -189,12 +208,44 @@ export function validateProject(c: ProjectConfig): ConfigIssue[] {
     if (ip === ingress) issues.push({ path: ["nodes", i, "ip"], message: `collides with the ingress IP homelab:network.ingressIp (${c.network.ingressIp})` });
     if (node.memoryFloor !== undefined && node.memoryFloor > node.memory)
       issues.push({ path: ["nodes", i, "memoryFloor"], message: `balloon floor ${node.memoryFloor} MiB exceeds memory ${node.memory} MiB` });
+    else if (node.gpu && balloons(node.memory, node.memoryFloor))
+      issues.push({
+        path: ["nodes", i, "memoryFloor"],
+        message:
+          `a node with a GPU cannot balloon: PCI passthrough pins all ${node.memory} MiB of guest memory, so a floor of ${node.memoryFloor} MiB ` +
+          `would never be reclaimed; leave memoryFloor unset (or ${node.memory}), or 0 for no balloon device`,
+      });
     if (node.gpu && node.role !== "worker")
       issues.push({ path: ["nodes", i, "gpu"], message: "GPUs are only supported on worker nodes (control planes stay schedulable for etcd only)" });
     node.routes.forEach((route, r) => {
       if (!cidrContains(subnet, parseIPv4(route.gateway)!))
         issues.push({ path: ["nodes", i, "routes", r, "gateway"], message: `next hop must be on the LAN subnet ${c.network.subnet}` });
+      const destination = parseCidr(route.network)!;
+      if (destination.prefix === 0)
+        issues.push({
+          path: ["nodes", i, "routes", r, "network"],
+          message: `${route.network} is the default route, which homelab:network.gateway already is; an extra route names a narrower network`,
+        });
+      else if (rangesOverlap(cidrRange(destination), cidrRange(subnet)))
+        issues.push({
+          path: ["nodes", i, "routes", r, "network"],
+          message: `${route.network} overlaps the LAN subnet ${c.network.subnet}, which the node reaches directly; route only networks beyond the LAN`,
+        });
     });
+    if (node.role === "worker")
+      for (const key of Object.keys(node.labels)) {
+        const why = kubeletForbiddenLabel(key);
+        if (why) issues.push({ path: ["nodes", i, "labels", key], message: why });
+      }
+  });
+
+  issues.push(...vlanAgreement(c.nodes, c.network.subnet));
+  c.network.nameservers.forEach((ns, i) => {
+    if (parseIPv4(ns) === vip)
+      issues.push({
+        path: ["network", "nameservers", i],
+        message: `the VIP ${c.network.vip} answers only the Kubernetes API (port 6443), not DNS; name your router or a DNS server instead`,
+      });
   });
 
   const controlPlanes = c.nodes.filter((n) => n.role === "controlplane").length;
@@ -218,6 +269,39 @@ export function validateProject(c: ProjectConfig): ConfigIssue[] {
     const clash = edgeNames.get(s.name);
     if (clash)
       issues.push({ path: ["publicServices", i, "name"], message: `"${s.name}" is already the always-public edge hostname homelab:edge.${clash}` });
+  });
+  return issues;
+}
+
+/**
+ * True when a VM with this memory and balloon floor can be squeezed: a balloon
+ * device (floor not 0) with a floor below its memory. Unset means the floor is
+ * the memory (no ballooning).
+ */
+export function balloons(memory: number, floor: number | undefined): boolean {
+  return floor !== undefined && floor !== 0 && floor < memory;
+}
+
+/**
+ * Every node on the one LAN subnet carries the same VLAN tag (or none): a node
+ * tagged differently from the rest sits in another broadcast domain and never
+ * reaches the gateway, the VIP or its peers. The first node without
+ * `network.vlanOverride` sets the expectation.
+ */
+function vlanAgreement(nodes: readonly NodeConfig[], subnet: string): ConfigIssue[] {
+  const tag = (vlan: number | undefined) => (vlan === undefined ? "untagged" : `VLAN ${vlan}`);
+  const reference = nodes.findIndex((n) => !n.network.vlanOverride);
+  if (reference === -1) return [];
+  const expected = nodes[reference]!.network.vlan;
+  const issues: ConfigIssue[] = [];
+  nodes.forEach((node, i) => {
+    if (node.network.vlanOverride || node.network.vlan === expected) return;
+    issues.push({
+      path: ["nodes", i, "network", "vlan"],
+      message:
+        `${tag(node.network.vlan)} differs from homelab:nodes[${reference}] (${nodes[reference]!.name}, ${tag(expected)}); ` +
+        `every node on the LAN subnet ${subnet} needs the same VLAN, or set network.vlanOverride: true on a node whose host reaches the LAN differently`,
+    });
   });
   return issues;
 }

@@ -1,8 +1,10 @@
 /**
  * Cilium as the cluster's CNI (Helm), with the settings Talos documents for
- * it: kube-proxy replacement (Talos runs no kube-proxy here), cgroup v2 at the
- * host's mount instead of Cilium mounting its own, and explicit capability
- * lists because Talos does not grant SYS_MODULE.
+ * it (docs.siderolabs.com, Kubernetes guides, "Deploy Cilium CNI"):
+ * kube-proxy replacement (Talos runs no kube-proxy here) with the API server
+ * reached through KubePrism on localhost, cgroup v2 at the host's mount
+ * instead of Cilium mounting its own, and explicit capability lists because
+ * Talos does not grant SYS_MODULE.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,20 +12,27 @@ import type { CiliumConfig } from "./config";
 import { deepMerge, type Values } from "./values";
 
 export interface CiliumValuesArgs {
-  /** Where Cilium reaches the API server without kube-proxy: the control-plane VIP. */
-  readonly apiHost: string;
-  readonly apiPort: number;
+  /** KubePrism's port (homelab:talos.kubePrismPort): every node's local path to the API servers. */
+  readonly kubePrismPort: number;
   /** Nodes in the cluster: the operator runs two replicas (on different nodes) when it can. */
   readonly nodeCount: number;
 }
+
+/**
+ * Where Cilium reaches the API server without kube-proxy: KubePrism on the
+ * node itself. Not the VIP: it moves between control planes (up to a minute
+ * to fail over, several times during a rolling upgrade), and every agent and
+ * the operator would lose the API meanwhile.
+ */
+export const KUBEPRISM_HOST = "localhost";
 
 /** The values this stack sets; config overrides are merged over them. */
 export function ciliumValues(a: CiliumValuesArgs): Values {
   return {
     ipam: { mode: "kubernetes" },
     kubeProxyReplacement: true,
-    k8sServiceHost: a.apiHost,
-    k8sServicePort: a.apiPort,
+    k8sServiceHost: KUBEPRISM_HOST,
+    k8sServicePort: a.kubePrismPort,
     securityContext: {
       capabilities: {
         ciliumAgent: ["CHOWN", "KILL", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "SYS_ADMIN", "SYS_RESOURCE", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"],

@@ -46,6 +46,11 @@ export interface TalosClusterArgs {
    * the cluster runs, so a new version is rolled out by the upgrade step.
    */
   readonly configKubernetesVersion?: pulumi.Input<string>;
+  /**
+   * The machine-config contract (`v1.13`) the generated configs follow: pinned
+   * to the version the cluster was created with, not `talos.version`.
+   */
+  readonly configVersion: pulumi.Input<string>;
 }
 
 /** The readiness waits (core/talos/scripts/wait-cluster.sh), one mode per step. */
@@ -127,7 +132,9 @@ export class TalosCluster extends pulumi.ComponentResource {
     const clientConfiguration = this.secrets.clientConfiguration;
 
     // One generated config per class; per-node settings go in as patches on apply.
-    const common = toPatch(clusterPatch({ clusterName: t.clusterName, vip: args.network.vip, subnet: args.network.subnet }));
+    const common = toPatch(
+      clusterPatch({ clusterName: t.clusterName, vip: args.network.vip, subnet: args.network.subnet, kubePrismPort: t.kubePrismPort }),
+    );
     const classPatches: Record<MachineClass, string[]> = {
       controlplane: [toPatch(controlPlanePatch(args.network.subnet)), toPatch(vipDocument(args.network.vip))],
       worker: [toPatch(workerPatch(t.workers))],
@@ -143,7 +150,9 @@ export class TalosCluster extends pulumi.ComponentResource {
           clusterEndpoint: this.apiEndpoint,
           machineSecrets: this.secrets.machineSecrets,
           machineType: machineClass === "controlplane" ? "controlplane" : "worker",
-          talosVersion: t.version,
+          // The config contract, not the installed version: the provider documents that this does not
+          // control what is installed (terraform-provider-talos v0.11.0, docs/data-sources/machine_configuration.md).
+          talosVersion: args.configVersion,
           kubernetesVersion: args.configKubernetesVersion ?? t.kubernetesVersion,
           configPatches: [
             common,

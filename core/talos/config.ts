@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import type { ConfigIssue } from "../config/errors";
-import { chartVersion, dnsLabel, duplicates, gitUrl, httpUrl, vVersion } from "../config/primitives";
+import { kubeletForbiddenLabel, labelKey } from "../config/node-labels";
+import { chartVersion, describe, dnsLabel, duplicates, gitUrl, httpUrl, vVersion } from "../config/primitives";
 import type { NodeConfig } from "../config/project";
 import type { SecretName } from "../secrets";
 
@@ -25,6 +26,58 @@ export const GPU_EXTENSIONS = [
   "siderolabs/nvidia-container-toolkit-production",
 ] as const;
 
+/** Talos' KubePrism port (siderolabs/talos v1.13.9, pkg/machinery/constants: DefaultKubePrismPort). */
+export const DEFAULT_KUBEPRISM_PORT = 7445;
+
+/** Ports Talos and Kubernetes already listen on at every node (or every control plane). */
+const TALOS_HOST_PORTS = new Map<unknown, string>([
+  [2379, "etcd"],
+  [2380, "etcd"],
+  [6443, "the Kubernetes API server"],
+  [10250, "the kubelet"],
+  [10257, "kube-controller-manager"],
+  [10259, "kube-scheduler"],
+  [50000, "apid (the Talos API)"],
+  [50001, "trustd"],
+]);
+
+/**
+ * The oldest config contract the patches here fit: they use the multi-document
+ * network kinds (HostnameConfig, LinkConfig, …) that Talos generates from the
+ * 1.12 contract on (siderolabs/talos v1.13.9, pkg/machinery/config/contract.go:
+ * MultidocNetworkConfigSupported).
+ */
+export const MIN_CONFIG_CONTRACT = "v1.12";
+/**
+ * The newest contract the bound Talos provider can generate
+ * (terraform-provider-talos v0.11.0 builds on Talos machinery v1.13.0; a newer
+ * contract would silently yield 1.13 defaults).
+ */
+export const MAX_CONFIG_CONTRACT = "v1.13";
+
+/** `v1.13` or `v1.13.2`; the contract is the major.minor part. */
+const configContract = z.string().regex(/^v\d+\.\d+(\.\d+)?$/, {
+  error: (issue) => `expected a Talos config contract like v1.13, got ${describe(issue.input)}`,
+});
+
+/** Major.minor of a Talos version (`v1.13.9` → `v1.13`), the form the provider's `talosVersion` takes. */
+export function contractOf(version: string): string {
+  const [major, minor] = version.replace(/^v/, "").split(".");
+  return `v${major}.${minor}`;
+}
+
+/** Compares two `vX.Y[.Z]` versions by major and minor only. */
+export function compareContracts(a: string, b: string): number {
+  const [am, an] = contractOf(a).slice(1).split(".").map(Number);
+  const [bm, bn] = contractOf(b).slice(1).split(".").map(Number);
+  return am! - bm! || an! - bn!;
+}
+
+/** The contract a new cluster gets: its Talos version's, capped at what the provider generates. */
+export function newClusterContract(version: string): string {
+  return compareContracts(version, MAX_CONFIG_CONTRACT) > 0 ? MAX_CONFIG_CONTRACT : contractOf(version);
+}
+
 const extensionName = z.string().regex(/^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9._-]*$/, {
   error: (issue) => `expected an Image Factory extension like siderolabs/iscsi-tools, got ${JSON.stringify(issue.input)}`,
 });
@@ -33,9 +86,6 @@ const kernelModule = z.string().regex(/^[a-z0-9_-]+$/, {
   error: (issue) => `expected a kernel module name like iscsi_tcp, got ${JSON.stringify(issue.input)}`,
 });
 
-const labelKey = z.string().regex(/^([a-z0-9]([a-z0-9.-]*[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/, {
-  error: (issue) => `expected a Kubernetes label key like homelab/pool or nvidia.com/gpu.present, got ${JSON.stringify(issue.input)}`,
-});
 const labels = z.record(labelKey, z.string().max(63));
 
 const proxmoxHostSchema = z
@@ -95,8 +145,32 @@ export const talosSchema = z
   .object({
     /** Cluster name (kubeconfig context, Talos cluster name). Changing it re-creates the machine configs. */
     clusterName: dnsLabel.default("homelab"),
-    /** Talos version installed on the nodes and the config contract. Default: newest 1.13.x. */
+    /** Talos version installed on the nodes (image and installer). Default: newest 1.13.x. */
     version: vVersion.default(DEFAULT_TALOS_VERSION),
+    /**
+     * Machine-config contract (`v1.13`): which Talos release's config defaults
+     * the generated machine configs follow. Keep it at the version the cluster
+     * was created with; upgrading `version` does not move it. Unset: the
+     * contract this stack recorded on its first run (its `configVersion`
+     * output), or `version`'s minor for a new cluster. Raising it is a
+     * deliberate change after every node runs at least that version (README,
+     * upgrade notes).
+     */
+    configVersion: configContract.optional(),
+    /**
+     * Port of KubePrism, Talos' node-local load balancer to the API servers
+     * (localhost:<port> on every node). Cilium reaches the API through it, so
+     * the VIP moving between control planes never cuts it off. Talos' default.
+     */
+    kubePrismPort: z
+      .number()
+      .int()
+      .min(1024, { error: "expected an unprivileged port (1024-65535) for KubePrism" })
+      .max(65535, { error: "expected a port up to 65535" })
+      .refine((p) => !TALOS_HOST_PORTS.has(p), {
+        error: (issue) => `port ${describe(issue.input)} is taken on Talos nodes by ${TALOS_HOST_PORTS.get(issue.input as number)}; KubePrism needs a free one (default 7445)`,
+      })
+      .default(DEFAULT_KUBEPRISM_PORT),
     /** Kubernetes version, pinned (no default: an upgrade is a deliberate change). */
     kubernetesVersion: vVersion,
     /** Disk Talos installs to: scsi0 on virtio-scsi-single is /dev/sda. */
@@ -159,10 +233,30 @@ export const argocdSchema = z
   })
   .strict();
 
-/** A Go duration as talosctl takes it: 30m, 1h, 1h30m, 90s. */
-const goDuration = z.string().regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, {
-  error: (issue) => `expected a duration like 30m, 1h or 1h30m, got ${JSON.stringify(issue.input)}`,
-});
+/** A validated Go duration (30m, 1h30m, 90s) in seconds, for the scripts' polling loops. */
+export function durationSeconds(duration: string): number {
+  const unit: Record<string, number> = { h: 3600, m: 60, s: 1 };
+  let total = 0;
+  for (const [, n, u] of duration.matchAll(/(\d+)([hms])/g)) total += Number(n) * unit[u!]!;
+  return total;
+}
+
+const formatSeconds = (seconds: number) =>
+  seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
+
+/**
+ * A Go duration as talosctl takes it (30m, 1h, 1h30m, 90s), between `min` and
+ * `max` seconds: a typo like 3000h is a config error here rather than a talosctl
+ * flag or shell-arithmetic failure halfway through a rolling upgrade.
+ */
+function goDuration(min: number, max: number) {
+  return z.string().superRefine((d, ctx) => {
+    if (!/^(?=\d)(\d{1,6}h)?(\d{1,6}m)?(\d{1,6}s)?$/.test(d))
+      ctx.addIssue({ code: "custom", message: `expected a duration like 30m, 1h or 1h30m, got ${describe(d)}` });
+    else if (durationSeconds(d) < min || durationSeconds(d) > max)
+      ctx.addIssue({ code: "custom", message: `expected between ${formatSeconds(min)} and ${formatSeconds(max)}, got ${describe(d)}` });
+  });
+}
 
 export const upgradesSchema = z
   .object({
@@ -175,11 +269,11 @@ export const upgradesSchema = z
     /** Workers (and, separately, GPU workers) upgraded at the same time. Control planes always go one by one. */
     workerBatchSize: z.number().int().min(1, { error: "expected at least 1 node per batch" }).max(100).default(1),
     /** Per node: image pull, install, drain, reboot and the wait for Ready (`talosctl upgrade --timeout`). */
-    nodeTimeout: goDuration.default("30m"),
+    nodeTimeout: goDuration(5 * 60, 6 * 3600).default("30m"),
     /** Cap on evicting a node's pods before its reboot (`--drain-timeout`); PodDisruptionBudgets can hold it up. */
-    drainTimeout: goDuration.default("10m"),
+    drainTimeout: goDuration(60, 6 * 3600).default("10m"),
     /** How long a step waits for etcd (and the node) to be healthy before and after its upgrade. */
-    gateTimeout: goDuration.default("10m"),
+    gateTimeout: goDuration(60, 2 * 3600).default("10m"),
   })
   .strict();
 
@@ -200,8 +294,20 @@ export type ArgoCdConfig = z.infer<typeof argocdSchema>;
 export type UpgradesConfig = z.infer<typeof upgradesSchema>;
 
 /** Cross-field rules of the talos stack (the project rules run as well). */
-export function validateTalosStack(c: { proxmox: ProxmoxConfig; nodes: readonly NodeConfig[] }): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
+export function validateTalosStack(c: {
+  proxmox: ProxmoxConfig;
+  nodes: readonly NodeConfig[];
+  talos: TalosConfig;
+  cilium: CiliumConfig;
+}): ConfigIssue[] {
+  const issues: ConfigIssue[] = [...talosRules(c.talos)];
+  // Cilium reaches the API through KubePrism (core/talos/cilium.ts); an override would point it back at the VIP.
+  for (const key of ["k8sServiceHost", "k8sServicePort"])
+    if (key in c.cilium.values)
+      issues.push({
+        path: ["cilium", "values", key],
+        message: `set by the stack: Cilium reaches the API server through KubePrism (localhost:${c.talos.kubePrismPort}); change homelab:talos.kubePrismPort instead`,
+      });
   const { proxmox } = c;
   if (proxmox.auth === "token" && proxmox.tokenId === undefined)
     issues.push({ path: ["proxmox", "tokenId"], message: "required when auth is token: the API token id, like pulumi@pve!homelab" });
@@ -231,6 +337,51 @@ export function validateTalosStack(c: { proxmox: ProxmoxConfig; nodes: readonly 
       });
   });
   return issues;
+}
+
+/** Rules within homelab:talos: worker labels, driver flavours, the config contract. */
+function talosRules(t: TalosConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const group of ["workers", "gpu"] as const)
+    for (const key of Object.keys(t[group].labels)) {
+      const why = kubeletForbiddenLabel(key);
+      if (why) issues.push({ path: ["talos", group, "labels", key], message: why });
+    }
+
+  const flavours = nvidiaFlavours([...t.extensions.base, ...t.extensions.gpu]);
+  if (flavours.size > 1)
+    issues.push({
+      path: ["talos", "extensions", "gpu"],
+      message:
+        `NVIDIA extensions of more than one driver branch in one image (${[...flavours.values()].join(", ")}): ` +
+        `the kernel modules and the container toolkit must come from the same branch; use all -production or all -lts`,
+    });
+
+  if (t.configVersion !== undefined) {
+    const at = ["talos", "configVersion"];
+    if (compareContracts(t.configVersion, MIN_CONFIG_CONTRACT) < 0)
+      issues.push({ path: at, message: `the machine-config patches of this stack need a ${MIN_CONFIG_CONTRACT} contract or newer (multi-document network config), got ${t.configVersion}` });
+    else if (compareContracts(t.configVersion, t.version) > 0)
+      issues.push({ path: at, message: `${t.configVersion} is newer than the installed Talos ${t.version}: nodes cannot read a config contract newer than the Talos they run` });
+    else if (compareContracts(t.configVersion, MAX_CONFIG_CONTRACT) > 0)
+      issues.push({ path: at, message: `the Talos provider this project binds generates configs up to ${MAX_CONFIG_CONTRACT}, got ${t.configVersion}` });
+  }
+  return issues;
+}
+
+/**
+ * NVIDIA extensions come per driver branch, suffixed `-lts` or `-production`
+ * (siderolabs/extensions v1.13.9, nvidia-gpu/: nvidia-open-gpu-kernel-modules-*,
+ * nonfree-kmod-nvidia-*, nvidia-container-toolkit-*, nvidia-fabricmanager-*).
+ * Returns branch → the first extension naming it.
+ */
+export function nvidiaFlavours(extensions: readonly string[]): Map<string, string> {
+  const flavours = new Map<string, string>();
+  for (const ext of extensions) {
+    const match = /^[^/]+\/(?:nonfree-kmod-)?nvidia(?:-[a-z0-9-]+?)?-(lts|production)$/.exec(ext);
+    if (match && !flavours.has(match[1]!)) flavours.set(match[1]!, ext);
+  }
+  return flavours;
 }
 
 /** The secret the chosen Proxmox authentication needs. */

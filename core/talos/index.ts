@@ -11,7 +11,8 @@ import { defineStack } from "../stack";
 import { ArgoCd } from "./argocd";
 import { Cilium } from "./cilium";
 import { TalosCluster } from "./cluster";
-import { proxmoxSecrets, talosStackShape, validateTalosStack } from "./config";
+import { contractOf, durationSeconds, newClusterContract, proxmoxSecrets, talosStackShape, validateTalosStack } from "./config";
+import { GpuTaints } from "./gpu-taint";
 import { planPlacement } from "./placement";
 import { proxmoxProvider } from "./proxmox-provider";
 import { TalosUpgrades } from "./upgrades";
@@ -26,11 +27,18 @@ export default defineStack({
     const placement = planPlacement(c.nodes, hosts);
     const proxmox = proxmoxProvider("proxmox", c.proxmox, secrets);
     const target = c.talos.kubernetesVersion;
+    // This stack's own last outputs (what the running cluster was built with), read only when needed.
+    let self: pulumi.StackReference | undefined;
+    const recorded = () => (self ??= new pulumi.StackReference("talos-self", { name: c.stackRefs.talos }));
     // With upgrades on, machine configs keep the Kubernetes version the cluster
     // runs (this stack's last recorded output), so a new version is not pushed
     // to every kubelet and control plane at once by a config apply: the
     // upgrade-k8s step after the node steps moves it, then the output records it.
-    const configKubernetesVersion = c.upgrades.enabled ? runningKubernetesVersion(c.stackRefs.talos, target) : target;
+    const configKubernetesVersion = c.upgrades.enabled ? recordedOr(recorded(), "kubernetesVersion", target) : target;
+    // The machine-config contract stays where the cluster started unless config sets it.
+    const configVersion = c.talos.configVersion !== undefined
+      ? contractOf(c.talos.configVersion)
+      : recordedOr(recorded(), "configVersion", newClusterContract(c.talos.version));
 
     const cluster = new TalosCluster(c.talos.clusterName, {
       talos: c.talos,
@@ -42,6 +50,7 @@ export default defineStack({
       protectVms: c.proxmox.protectVms,
       proxmox,
       configKubernetesVersion,
+      configVersion,
     });
 
     // Everything in the cluster goes through this provider, built from the
@@ -49,9 +58,20 @@ export default defineStack({
     const kubernetes = new k8s.Provider("kubernetes", { kubeconfig: cluster.kubeconfig }, { dependsOn: [cluster.ready] });
     const cilium = new Cilium(
       "cilium",
-      { config: c.cilium, provider: kubernetes, apiHost: c.network.vip, apiPort: 6443, nodeCount: c.nodes.length },
+      { config: c.cilium, provider: kubernetes, kubePrismPort: c.talos.kubePrismPort, nodeCount: c.nodes.length },
       { dependsOn: [cluster.ready] },
     );
+
+    // Nodes that registered before their GPU taint existed get it from the Kubernetes side.
+    const gpuNodes = cluster.nodes.filter((n) => n.machineClass === "gpu");
+    if (gpuNodes.length > 0)
+      new GpuTaints("gpu-taints", {
+        nodes: gpuNodes.map((n) => n.nodeName),
+        taint: c.talos.gpu.taint,
+        kubeconfig: cluster.kubeconfig,
+        gateSeconds: durationSeconds(c.upgrades.gateTimeout),
+        clusterReady: [cluster.ready, ...gpuNodes.map((n) => n.configApply)],
+      });
     // Argo CD's pods need the CNI to start.
     new ArgoCd("argocd", { config: c.argocd, provider: kubernetes }, { dependsOn: [cilium] });
 
@@ -74,6 +94,8 @@ export default defineStack({
       nodes: Object.fromEntries(c.nodes.map((n) => [n.name, n.ip])),
       schematicIds: cluster.schematicIds(),
       talosVersion: c.talos.version,
+      // Read back on the next run: the contract stays pinned even if config never names it.
+      configVersion,
       // Recorded only once the Kubernetes step succeeded: the next run's configs follow it.
       kubernetesVersion: upgrades ? upgrades.kubernetesStep.stdout.apply(() => target) : target,
     };
@@ -81,11 +103,10 @@ export default defineStack({
 });
 
 /**
- * The Kubernetes version the cluster runs, as this stack last recorded it; the
- * target for a new cluster (no recorded output yet).
+ * A value this stack recorded as an output on its last run (the Kubernetes
+ * version it runs, the config contract it was created with); `fallback` for a
+ * new cluster, which has recorded nothing yet.
  */
-function runningKubernetesVersion(self: string, target: string): pulumi.Output<string> {
-  return new pulumi.StackReference("talos-self", { name: self })
-    .getOutput("kubernetesVersion")
-    .apply((v) => (typeof v === "string" && v.length > 0 ? v : target));
+function recordedOr(self: pulumi.StackReference, output: string, fallback: string): pulumi.Output<string> {
+  return self.getOutput(output).apply((v) => (typeof v === "string" && v.length > 0 ? v : fallback));
 }

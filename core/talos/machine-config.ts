@@ -14,11 +14,15 @@ import type { TalosConfig } from "./config";
 export interface V1Alpha1Patch {
   machine?: {
     install?: { disk?: string; image?: string; wipe?: boolean };
-    kubelet?: { nodeIP?: { validSubnets: string[] } };
+    kubelet?: {
+      nodeIP?: { validSubnets: string[] };
+      /** KubeletConfiguration fields (Talos refuses the ones it manages itself). */
+      extraConfig?: { registerWithTaints?: KubeletTaint[] };
+    };
+    features?: { kubePrism?: { enabled: boolean; port: number } };
     kernel?: { modules: { name: string; parameters?: string[] }[] };
     sysctls?: Record<string, string>;
     nodeLabels?: Record<string, string>;
-    nodeTaints?: Record<string, string>;
   };
   cluster?: {
     clusterName?: string;
@@ -28,6 +32,13 @@ export interface V1Alpha1Patch {
     etcd?: { advertisedSubnets: string[] };
     allowSchedulingOnControlPlanes?: boolean;
   };
+}
+
+/** A taint as the KubeletConfiguration's `registerWithTaints` lists it (core/v1 Taint). */
+export interface KubeletTaint {
+  key: string;
+  value: string;
+  effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 }
 
 interface Meta<K extends string> {
@@ -88,14 +99,22 @@ export interface ClusterPatchArgs {
   readonly vip: string;
   /** LAN subnet, e.g. 10.10.0.0/24. */
   readonly subnet: string;
+  /** KubePrism's port on every node (Cilium reaches the API server there). */
+  readonly kubePrismPort: number;
 }
 
-/** Every node: cluster identity, no CNI and no kube-proxy (Cilium replaces both), kubelet on the LAN. */
+/**
+ * Every node: cluster identity, no CNI and no kube-proxy (Cilium replaces
+ * both), kubelet on the LAN, and KubePrism on.
+ */
 export function clusterPatch(a: ClusterPatchArgs): V1Alpha1Patch {
   return {
     machine: {
       // Pins the kubelet's node IP to the LAN, so it never picks the VIP or a pod address.
       kubelet: { nodeIP: { validSubnets: [a.subnet] } },
+      // Talos turns KubePrism on by default from the 1.6 contract on; Cilium depends on it,
+      // so it is stated here rather than left to a default a contract could change.
+      features: { kubePrism: { enabled: true, port: a.kubePrismPort } },
     },
     cluster: {
       clusterName: a.clusterName,
@@ -131,15 +150,23 @@ export function workerPatch(workers: TalosConfig["workers"]): V1Alpha1Patch {
   };
 }
 
-/** GPU workers: NVIDIA modules, and a taint + labels that reserve the node for GPU work. */
+/**
+ * GPU workers: NVIDIA modules, and a taint + labels that reserve the node for
+ * GPU work. The taint is registered by the kubelet when it creates its Node
+ * (`registerWithTaints`, which Talos v1.13 passes through from extraConfig),
+ * not set by `machine.nodeTaints`: Talos applies nodeTaints with a worker's
+ * kubelet credential, NodeRestriction refuses a node changing its own taints,
+ * and the refusal takes the labels of the same update with it. A Node that
+ * already exists is tainted from the Kubernetes side (core/talos/gpu-taint.ts).
+ */
 export function gpuPatch(gpu: TalosConfig["gpu"]): V1Alpha1Patch {
   return {
     machine: {
       kernel: { modules: gpu.kernelModules.map((name) => ({ name })) },
       // Talos' NVIDIA guide: the container toolkit needs BPF JIT hardening relaxed to 1.
       sysctls: { "net.core.bpf_jit_harden": "1" },
+      kubelet: { extraConfig: { registerWithTaints: [{ ...gpu.taint }] } },
       nodeLabels: { ...gpu.labels },
-      nodeTaints: { [gpu.taint.key]: `${gpu.taint.value}:${gpu.taint.effect}` },
     },
   };
 }

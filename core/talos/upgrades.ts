@@ -22,7 +22,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { UpgradesConfig } from "./config";
+import { durationSeconds, type UpgradesConfig } from "./config";
 import type { TalosNode } from "./node";
 import { planUpgradeOrder } from "./upgrade-order";
 
@@ -37,13 +37,8 @@ export function kubernetesCommand(mode: "confirm" | "upgrade"): string {
   return `set -- ${mode}\n${KUBERNETES_UPGRADE_SCRIPT}`;
 }
 
-/** A validated Go duration (30m, 1h30m, 90s) in seconds, for the scripts' polling loops. */
-export function durationSeconds(duration: string): number {
-  const unit: Record<string, number> = { h: 3600, m: 60, s: 1 };
-  let total = 0;
-  for (const [, n, u] of duration.matchAll(/(\d+)([hms])/g)) total += Number(n) * unit[u!]!;
-  return total;
-}
+/** Config durations in seconds (bounded at the edge, so the scripts' arithmetic stays small). */
+export { durationSeconds } from "./config";
 
 /** bash from PATH: the scripts use bash features (arrays, [[ ]]) that /bin/sh lacks. */
 const INTERPRETER = ["bash", "-c"];

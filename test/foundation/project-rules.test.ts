@@ -39,7 +39,7 @@ describe("project config rules", () => {
     ["node on the VIP", (c) => (c.nodes[3].ip = "10.10.0.10"), "homelab:nodes[3].ip: collides with the VIP homelab:network.vip (10.10.0.10)"],
     ["node on the gateway", (c) => (c.nodes[3].ip = "10.10.0.1"), "homelab:nodes[3].ip: collides with the gateway homelab:network.gateway (10.10.0.1)"],
     ["VIP outside the subnet", (c) => (c.network.vip = "10.10.1.10"), "homelab:network.vip: VIP is outside the LAN subnet 10.10.0.0/24 (usable hosts only)"],
-    ["VIP on the gateway", (c) => (c.network.vip = "10.10.0.1"), "homelab:network.vip: VIP must differ from the gateway"],
+    ["VIP on the gateway", (c) => ((c.network.vip = "10.10.0.1"), (c.network.nameservers = ["1.1.1.1"])), "homelab:network.vip: VIP must differ from the gateway"],
     ["even control-plane count", (c) => (c.nodes[2].role = "worker"), "homelab:nodes: expected an odd number of control planes for etcd quorum (1, 3 or 5), got 2"],
     ["no control plane", (c) => c.nodes.forEach((n: ConfigValues) => (n.role = "worker")), "homelab:nodes: expected at least one node with role controlplane"],
     ["bad CIDR", (c) => (c.network.subnet = "10.10.0.0/33"), 'homelab:network.subnet: expected an IPv4 CIDR like 10.10.0.0/24, got "10.10.0.0/33"'],

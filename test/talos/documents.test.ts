@@ -47,6 +47,9 @@ const SCHEMA_1_13 = {
   machine: ["type", "token", "ca", "acceptedCAs", "certSANs", "controlPlane", "kubelet", "pods", "install", "files", "sysctls", "sysfs", "features", "udev", "logging", "kernel", "seccompProfiles", "baseRuntimeSpecOverrides", "nodeLabels", "nodeAnnotations", "nodeTaints"],
   cluster: ["id", "secret", "controlPlane", "clusterName", "network", "token", "aescbcEncryptionSecret", "secretboxEncryptionSecret", "ca", "acceptedCAs", "aggregatorCA", "serviceAccount", "apiServer", "controllerManager", "proxy", "scheduler", "discovery", "etcd", "coreDNS", "externalCloudProvider", "extraManifests", "extraManifestHeaders", "inlineManifests", "adminKubeconfig", "allowSchedulingOnControlPlanes"],
   install: ["disk", "diskSelector", "image", "wipe", "legacyBIOSSupport", "grubUseUKICmdline"],
+  kubelet: ["image", "clusterDNS", "extraArgs", "extraMounts", "extraConfig", "credentialProviderConfig", "defaultRuntimeSeccompProfileEnabled", "registerWithFQDN", "nodeIP", "skipNodeRegistration", "disableManifestsDirectory"],
+  features: ["kubernetesTalosAPIAccess", "diskQuotaSupport", "kubePrism", "hostDNS", "imageCache", "nodeAddressSortAlgorithm"],
+  kubePrism: ["enabled", "port"],
   cni: ["flannel", "custom", "none"],
 };
 
@@ -70,6 +73,9 @@ function expectAcceptedBy113(patch: string) {
     for (const key of Object.keys(doc["machine"] ?? {})) expect(SCHEMA_1_13.machine, `machine.${key}`).toContain(key);
     for (const key of Object.keys(doc["cluster"] ?? {})) expect(SCHEMA_1_13.cluster, `cluster.${key}`).toContain(key);
     for (const key of Object.keys(doc["machine"]?.install ?? {})) expect(SCHEMA_1_13.install).toContain(key);
+    for (const key of Object.keys(doc["machine"]?.kubelet ?? {})) expect(SCHEMA_1_13.kubelet, `machine.kubelet.${key}`).toContain(key);
+    for (const key of Object.keys(doc["machine"]?.features ?? {})) expect(SCHEMA_1_13.features, `machine.features.${key}`).toContain(key);
+    for (const key of Object.keys(doc["machine"]?.features?.kubePrism ?? {})) expect(SCHEMA_1_13.kubePrism).toContain(key);
     if (doc["cluster"]?.network?.cni) expect(SCHEMA_1_13.cni).toContain(doc["cluster"].network.cni.name);
     // The deprecated network block is what the 1.13 multi-document kinds replace.
     expect(doc["machine"]?.network).toBeUndefined();
@@ -80,7 +86,7 @@ function expectAcceptedBy113(patch: string) {
 const parse = (d: MachineDocument) => expectAcceptedBy113(toPatch(d));
 
 describe("cluster-wide patch", () => {
-  const doc = parse(clusterPatch({ clusterName: "homelab", vip: "10.10.0.10", subnet: "10.10.0.0/24" }));
+  const doc = parse(clusterPatch({ clusterName: "homelab", vip: "10.10.0.10", subnet: "10.10.0.0/24", kubePrismPort: 7445 }));
 
   it("points the cluster at the VIP with no CNI and no kube-proxy", () => {
     expect(doc["cluster"]).toEqual({
@@ -93,6 +99,12 @@ describe("cluster-wide patch", () => {
 
   it("keeps the kubelet's node IP on the LAN", () => {
     expect(doc["machine"].kubelet.nodeIP.validSubnets).toEqual(["10.10.0.0/24"]);
+  });
+
+  it("turns KubePrism on explicitly, on the configured port", () => {
+    expect(doc["machine"].features).toEqual({ kubePrism: { enabled: true, port: 7445 } });
+    const other = parse(clusterPatch({ clusterName: "homelab", vip: "10.10.0.10", subnet: "10.10.0.0/24", kubePrismPort: 7500 }));
+    expect(other["machine"].features.kubePrism.port).toBe(7500);
   });
 
   it("installs the schematic's installer image to the configured disk", () => {
@@ -122,7 +134,9 @@ describe("role patches", () => {
       }),
     );
     expect(doc["machine"].kernel.modules.map((m: { name: string }) => m.name)).toEqual(["nvidia", "nvidia_uvm", "nvidia_drm", "nvidia_modeset"]);
-    expect(doc["machine"].nodeTaints).toEqual({ "nvidia.com/gpu": "true:NoSchedule" });
+    // The kubelet registers the taint; Talos' nodeTaints would be refused for a worker (NodeRestriction).
+    expect(doc["machine"].kubelet.extraConfig.registerWithTaints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }]);
+    expect(doc["machine"].nodeTaints).toBeUndefined();
     expect(doc["machine"].nodeLabels).toEqual({ "nvidia.com/gpu.present": "true" });
     expect(doc["machine"].sysctls).toEqual({ "net.core.bpf_jit_harden": "1" });
   });
@@ -221,7 +235,7 @@ describe("Helm values", () => {
   });
 
   it("sets the Cilium options Talos requires", () => {
-    const v = ciliumValues({ apiHost: "10.10.0.10", apiPort: 6443, nodeCount: 6 }) as Record<string, any>;
+    const v = ciliumValues({ kubePrismPort: 7445, nodeCount: 6 }) as Record<string, any>;
     expect(v["cgroup"]).toEqual({ autoMount: { enabled: false }, hostRoot: "/sys/fs/cgroup" });
     expect(v["securityContext"].capabilities.ciliumAgent).not.toContain("SYS_MODULE");
     expect(v["securityContext"].capabilities.cleanCiliumState).toEqual(["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"]);
@@ -229,7 +243,7 @@ describe("Helm values", () => {
   });
 
   it("runs one Cilium operator on a one-node cluster", () => {
-    expect((ciliumValues({ apiHost: "10.0.0.2", apiPort: 6443, nodeCount: 1 }) as any).operator.replicas).toBe(1);
+    expect((ciliumValues({ kubePrismPort: 7445, nodeCount: 1 }) as any).operator.replicas).toBe(1);
   });
 });
 

@@ -30,7 +30,7 @@ const patchesOf = (node: string) => (plan.one(`${node}-config`, APPLY).values["c
 /** The generated-config look-up of one machine class, told apart by its patches. */
 function classConfig(kind: "controlplane" | "worker" | "gpu") {
   const all = plan.invokes(GET_CONFIG).map((i) => ({ args: i.values as Record<string, any>, patches: (i.values["configPatches"] as string[]).map((p) => YAML.parse(p)) }));
-  const isGpu = (p: any[]) => p.some((d) => d.machine?.nodeTaints);
+  const isGpu = (p: any[]) => p.some((d) => d.machine?.kubelet?.extraConfig?.registerWithTaints);
   const found = all.filter((c) =>
     kind === "controlplane" ? c.args["machineType"] === "controlplane" : c.args["machineType"] === "worker" && isGpu(c.patches) === (kind === "gpu"),
   );
@@ -70,18 +70,19 @@ describe("Proxmox", () => {
       agent: { enabled: true },
       onBoot: true,
       cpu: { cores: 4, units: 100 },
-      memory: { dedicated: 8192, floating: 4096 },
+      // No ballooning: the balloon floor is the whole memory unless config asks for less.
+      memory: { dedicated: 8192, floating: 8192 },
       tags: ["controlplane", "k8s", "talos"],
     });
     expect(vm("k8s-cp-1")["hostpcis"]).toBeUndefined();
   });
 
-  it("gives workers their CPU weight, memory floor, disk, bridge and VLAN", () => {
+  it("gives workers their CPU weight, memory (never ballooned), disk and bridge, untagged like every node on the LAN", () => {
     const w = vm("k8s-worker-1");
     expect(w["cpu"]).toMatchObject({ cores: 8, units: 200 });
-    expect(w["memory"]).toEqual({ dedicated: 16384, floating: 8192 });
+    expect(w["memory"]).toEqual({ dedicated: 16384, floating: 16384 });
     expect(w["disks"]).toEqual([expect.objectContaining({ interface: "scsi0", datastoreId: "local-lvm", size: 256 })]);
-    expect(w["networkDevices"]).toEqual([{ bridge: "vmbr0", vlanId: 10, model: "virtio", macAddress: "02:7a:00:00:04:b1" }]);
+    expect(w["networkDevices"]).toEqual([{ bridge: "vmbr0", model: "virtio", macAddress: "02:7a:00:00:04:b1" }]);
   });
 
   it("passes the GPU through by resource mapping, PCIe, not primary VGA, and boots the GPU image", () => {
@@ -155,7 +156,8 @@ describe("machine configuration", () => {
       expect(i.values).toMatchObject({
         clusterName: "homelab",
         clusterEndpoint: "https://10.10.0.10:6443",
-        talosVersion: "v1.13.9",
+        // The config contract (pinned), not the installed version.
+        talosVersion: "v1.13",
         kubernetesVersion: "v1.35.4",
       });
   });
@@ -181,7 +183,10 @@ describe("machine configuration", () => {
     const modules = (p: any[]) => p.flatMap((d) => d.machine?.kernel?.modules ?? []).map((m: { name: string }) => m.name);
     expect(modules(worker)).toEqual(["iscsi_tcp", "nbd", "dm_thin_pool"]);
     expect(modules(gpu)).toEqual(["iscsi_tcp", "nbd", "dm_thin_pool", "nvidia", "nvidia_uvm", "nvidia_drm", "nvidia_modeset"]);
-    expect(gpu).toContainEqual(expect.objectContaining({ machine: expect.objectContaining({ nodeTaints: { "nvidia.com/gpu": "true:NoSchedule" } }) }));
+    // Registered by the kubelet: a worker may not change its own taints later (NodeRestriction).
+    const taints = gpu.flatMap((d) => d.machine?.kubelet?.extraConfig?.registerWithTaints ?? []);
+    expect(taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }]);
+    expect(gpu.concat(worker).filter((d) => d.machine?.nodeTaints)).toEqual([]);
     expect(modules(classConfig("controlplane").patches)).toEqual([]);
   });
 
@@ -256,13 +261,14 @@ describe("outputs", () => {
 });
 
 describe("Cilium and Argo CD", () => {
-  it("runs Cilium from the pinned chart with kube-proxy replacement on the VIP, L2, external IPs, Gateway API and Hubble", () => {
+  it("runs Cilium from the pinned chart with kube-proxy replacement through KubePrism, L2, external IPs, Gateway API and Hubble", () => {
     const cilium = plan.one("cilium-release", RELEASE).values as Record<string, any>;
     expect(cilium).toMatchObject({ chart: "cilium", version: "1.18.12", namespace: "kube-system" });
     expect(cilium["values"]).toMatchObject({
       kubeProxyReplacement: true,
-      k8sServiceHost: "10.10.0.10",
-      k8sServicePort: 6443,
+      // KubePrism on every node, never the VIP (which moves during upgrades).
+      k8sServiceHost: "localhost",
+      k8sServicePort: 7445,
       l2announcements: { enabled: true },
       externalIPs: { enabled: true },
       // The platform stack owns the cilium GatewayClass; Cilium must not create a second one.

@@ -45,6 +45,7 @@ export const STACK_REFERENCE_OUTPUTS: Record<string, { outputs: Record<string, u
         gpu: "09afd35b0aafd4ee07afd03508afd1c805afcd0f06afcea203afc9e904afcb7c",
       },
       talosVersion: "v1.13.9",
+      configVersion: "v1.13",
       kubernetesVersion: "v1.35.4",
     },
     secret: ["kubeconfig", "talosconfig"],
