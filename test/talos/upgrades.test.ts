@@ -21,8 +21,6 @@ const CPS = ["k8s-cp-1", "k8s-cp-2", "k8s-cp-3"];
 const WORKERS = ["k8s-worker-1", "k8s-worker-2"];
 const GPUS = ["k8s-gpu-1"];
 const ALL = [...CPS, ...WORKERS, ...GPUS];
-/** The upgrade steps (the GPU taint steps are local commands too). */
-const upgradeSteps = (plan: PlanView) => plan.ofType(COMMAND).filter((r) => r.name.startsWith("upgrades-"));
 
 let base: PlanView;
 let bumped: PlanView;
@@ -45,7 +43,7 @@ beforeAll(async () => {
   ]);
 });
 
-/** The upgrade steps (the stack runs other local commands too: the readiness waits). */
+/** The upgrade steps (the stack runs other local commands too: the readiness waits, the GPU taint). */
 const upgradeSteps = (plan: PlanView) => plan.ofType(COMMAND).filter((r) => r.name.startsWith("upgrades-"));
 const step = (plan: PlanView, node: string) => plan.one(`upgrades-node-${node}`, COMMAND);
 const k8s = (plan: PlanView) => plan.one("upgrades-kubernetes", COMMAND);
