@@ -28,6 +28,8 @@ export interface BifrostBundleArgs {
   readonly secret: (name: BundleSecret) => pulumi.Output<string>;
   /** Replacing the server re-runs everything. */
   readonly serverId: pulumi.Input<string>;
+  /** By-id device path of the state volume; bootstrap.sh mounts it before anything starts. */
+  readonly stateDevice: pulumi.Input<string>;
 }
 
 export class BifrostBundle extends pulumi.ComponentResource {
@@ -111,7 +113,9 @@ export class BifrostBundle extends pulumi.ComponentResource {
       `${name}-bootstrap`,
       {
         connection,
-        create: `sudo bash ${args.dir}/bootstrap.sh`,
+        // The device is not secret; bootstrap.sh checks its shape before use
+        // and records it in /etc/fstab, so a hand re-run needs no argument.
+        create: pulumi.interpolate`sudo BIFROST_STATE_DEVICE=${args.stateDevice} bash ${args.dir}/bootstrap.sh`,
         // Any change to a rendered file or to a secret re-runs the bootstrap.
         // The secrets' hash is computed inside a secret Output, so it stays
         // secret in state and preview.

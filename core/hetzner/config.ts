@@ -49,6 +49,22 @@ export const hcloudSchema = z
     }),
     /** Extra Hetzner labels on the server, firewall, key and IPs (role=edge and managed-by=pulumi are always set). */
     labels: hcloudLabels.default({}),
+    /**
+     * Size in GB of the Hetzner volume that holds all of bifrost's state
+     * (Authentik's database and media, NetBird's store, certificates, Gatus,
+     * backups). Hetzner volumes grow in place and never shrink.
+     */
+    volumeSize: z.number().int().min(10).max(10240).default(10),
+    /** Hetzner's daily server backups (7 kept, +20% of the server price). The state volume has its own nightly database dump either way. */
+    backups: z.boolean().default(false),
+    /**
+     * Lift the server's protection (Pulumi's and Hetzner's delete/rebuild
+     * protection) so a change that replaces it (image, location, name of the
+     * SSH key, cloud-init) can run. See "Rebuilding bifrost" in the README:
+     * turn it on, `up`, make the change, `up`, turn it off again. The state
+     * volume and the IPs stay protected regardless.
+     */
+    allowReplace: z.boolean().default(false),
   })
   .strict();
 
@@ -151,6 +167,20 @@ export const bifrostSchema = z
     deliver: z.boolean().default(true),
     /** Seconds bootstrap.sh waits for each stage to become healthy before it fails with the service's logs. */
     healthTimeoutSeconds: z.number().int().min(30).max(3600).default(300),
+    /**
+     * Logical dumps of Authentik's database onto the state volume, by a
+     * systemd timer on bifrost: when (systemd OnCalendar syntax, e.g. daily
+     * or `*-*-* 03:15:00`) and how many to keep.
+     */
+    databaseDumps: z
+      .object({
+        onCalendar: z.string().regex(/^[A-Za-z0-9*:,./~ -]{1,64}$/, {
+          error: (i) => `expected a systemd OnCalendar expression like daily or *-*-* 03:15:00, got ${JSON.stringify(i.input)}`,
+        }),
+        keep: z.number().int().min(1).max(365),
+      })
+      .strict()
+      .default({ onCalendar: "*-*-* 03:15:00", keep: 14 }),
     /** Pinned container images (tag or digest, never latest). */
     images: imagesSchema,
   })

@@ -23,6 +23,12 @@ export interface EdgeServerArgs {
   readonly docker: "distro" | "upstream";
   readonly extraPackages: readonly string[];
   readonly firewallRules: readonly FirewallRule[];
+  /** Size in GB of the state volume. */
+  readonly volumeSize: number;
+  /** Hetzner's daily server backups. */
+  readonly backups: boolean;
+  /** Lift the server's protection so a replacing change can run. */
+  readonly allowReplace: boolean;
   readonly provider: hcloud.Provider;
 }
 
@@ -35,6 +41,10 @@ export class EdgeServer extends pulumi.ComponentResource {
   /** bifrost's SSH host public key (`ssh-ed25519 AAAA…`): every SSH connection pins it. */
   readonly hostKey: pulumi.Output<string>;
   readonly server: hcloud.Server;
+  /** The state volume, attached to the server. */
+  readonly volume: hcloud.Volume;
+  /** Its device path on the server, by id (`/dev/disk/by-id/scsi-0HC_Volume_<id>`). */
+  readonly stateDevice: pulumi.Output<string>;
 
   constructor(name: string, args: EdgeServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:hetzner:EdgeServer", name, {}, opts);
@@ -90,9 +100,14 @@ export class EdgeServer extends pulumi.ComponentResource {
         location: args.location,
         labels,
         // Both flags must match in Hetzner; together they stop an accidental
-        // delete or reinstall (turn them off on purpose to replace bifrost).
-        deleteProtection: true,
-        rebuildProtection: true,
+        // delete or reinstall. homelab:hcloud.allowReplace lifts them, and
+        // Pulumi's own protection below, for a deliberate rebuild.
+        deleteProtection: !args.allowReplace,
+        rebuildProtection: !args.allowReplace,
+        backups: args.backups,
+        // A replacement deletes the old server first: shut it down cleanly so
+        // Docker stops Postgres before the volume is detached.
+        shutdownBeforeDeletion: true,
         // Without a key Hetzner mails a root password; with one, root gets
         // the key, which cloud-init then disables in favour of the admin user.
         sshKeys: [key.id],
@@ -112,8 +127,41 @@ export class EdgeServer extends pulumi.ComponentResource {
           ),
         ),
       },
-      child,
+      {
+        ...child,
+        // Replacing the server (image, location, user data, SSH key all force
+        // one, terraform-provider-hcloud internal/server/resource.go) must
+        // delete the old one first: the name is unique in the project and
+        // each primary IP can be assigned to one server only.
+        deleteBeforeReplace: true,
+        // Pulumi refuses a replacement at preview while this is set; the
+        // engine accepts lifting it in the same `up` as the replacement.
+        protect: !args.allowReplace,
+      },
     );
+
+    // All state lives here, never on the server's disk. Attached through the
+    // volume's own server_id (not a VolumeAttachment): server_id is updatable
+    // (internal/volume/resource.go), so replacing the server re-attaches
+    // the volume after the new server exists, and nothing is detached before
+    // the old server is gone. Created in the server's location (Hetzner
+    // takes the location from the server when server_id is set).
+    this.volume = new hcloud.Volume(
+      `${name}-state`,
+      {
+        name: `${args.name}-state`,
+        size: args.volumeSize,
+        serverId: this.server.id.apply(Number),
+        // Formatted once, at creation; bootstrap.sh never formats.
+        format: "ext4",
+        // bootstrap.sh mounts it by id (with an fstab entry docker waits for).
+        automount: false,
+        deleteProtection: true,
+        labels: { ...labels, role: "edge-state" },
+      },
+      { ...child, protect: true },
+    );
+    this.stateDevice = this.volume.linuxDevice;
 
     this.ipv4 = ipv4.ipAddress;
     this.ipv6 = this.server.ipv6Address;
@@ -129,7 +177,9 @@ export class EdgeServer extends pulumi.ComponentResource {
     child: pulumi.CustomResourceOptions,
   ): { id: pulumi.Output<string>; publicKey: pulumi.Output<string> } {
     if (args.publicKey !== undefined) {
-      const key = new hcloud.SshKey(`${name}-ssh-key`, { name: `${args.name}-admin`, publicKey: args.publicKey, labels }, child);
+      // A new public key replaces the key (public_key forces one,
+      // internal/sshkey/resource.go) under the same unique name: delete first.
+      const key = new hcloud.SshKey(`${name}-ssh-key`, { name: `${args.name}-admin`, publicKey: args.publicKey, labels }, { ...child, deleteBeforeReplace: true });
       return { id: key.id, publicKey: key.publicKey };
     }
     const found = hcloud.getSshKeyOutput({ name: args.existingKeyName }, { parent: this, provider: args.provider });

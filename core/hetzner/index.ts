@@ -42,6 +42,9 @@ export default defineStack({
       docker: config.bifrost.docker,
       extraPackages: config.bifrost.packages,
       firewallRules: planFirewallRules(config),
+      volumeSize: config.hcloud.volumeSize,
+      backups: config.hcloud.backups,
+      allowReplace: config.hcloud.allowReplace,
       provider,
     });
 
@@ -61,6 +64,7 @@ export default defineStack({
           secretFiles: bundle.secretFiles,
           secret: (name) => (isGeneratedSecret(name) ? credentials.get(name) : secrets.require(name)),
           serverId: edge.serverId,
+          stateDevice: edge.stateDevice,
         },
         { dependsOn: [edge] },
       );

@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { renderBundle } from "../../core/hetzner/bundle";
+import { renderBundle, STATE_MOUNT } from "../../core/hetzner/bundle";
 import hetzner from "../../core/hetzner";
 import { formatEnvFile } from "../../core/hetzner/bundle/secret-env";
 import { validateConfig } from "../../core/main";
@@ -13,6 +13,9 @@ import { exampleConfig } from "../helpers/plan";
 
 const SCRIPT = path.resolve(__dirname, "../../core/hetzner/bundle/bootstrap.sh");
 const FAKE_DOCKER = path.resolve(__dirname, "fixtures/docker");
+const FAKE_SYS = path.resolve(__dirname, "fixtures/fake-sys");
+/** The state volume's by-id path (as the hcloud mock reports linux_device). */
+const DEVICE = "/dev/disk/by-id/scsi-0HC_Volume_4711";
 const hasShellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
 
 const SECRETS = {
@@ -36,9 +39,19 @@ const SECRETS = {
 const workRoot = mkdtempSync(path.join(tmpdir(), "bifrost-bootstrap-"));
 afterAll(() => rmSync(workRoot, { recursive: true, force: true }));
 
-/** A bundle directory as Pulumi leaves it on the VPS: rendered files plus secret env files. */
-function stageBundle(name: string): string {
+/**
+ * A bundle directory as Pulumi leaves it on the VPS: rendered files plus
+ * secret env files, next to a stand-in for / (`<dir>.root`: fstab, unit
+ * files, the attached volume's device, its mount point). `volumeFrom` puts
+ * the state volume of an earlier server there: a rebuilt server.
+ */
+function stageBundle(name: string, volumeFrom?: string): string {
   const dir = path.join(workRoot, name);
+  const root = `${dir}.root`;
+  mkdirSync(path.join(root, path.dirname(DEVICE)), { recursive: true });
+  writeFileSync(path.join(root, DEVICE), "");
+  mkdirSync(path.join(root, "etc"), { recursive: true });
+  if (volumeFrom) cpSync(path.join(`${volumeFrom}.root`, STATE_MOUNT), path.join(root, STATE_MOUNT), { recursive: true });
   const values = exampleConfig("hetzner");
   const config = validateConfig(hetzner, toRawConfig(Object.fromEntries(Object.entries(values).map(([k, v]) => [`homelab:${k}`, v]))));
   for (const f of renderBundle(config).files) {
@@ -51,14 +64,26 @@ function stageBundle(name: string): string {
   mkdirSync(bin);
   cpSync(FAKE_DOCKER, path.join(bin, "docker"));
   chmodSync(path.join(bin, "docker"), 0o755);
+  for (const tool of ["blkid", "mountpoint", "findmnt", "mount", "systemctl"]) {
+    cpSync(FAKE_SYS, path.join(bin, tool));
+    chmodSync(path.join(bin, tool), 0o755);
+  }
   return dir;
 }
 
-function run(dir: string, env: Record<string, string> = {}) {
+function run(dir: string, env: Record<string, string> = {}, args: string[] = []) {
   const state = path.join(dir, ".fake-docker");
   const before = safeRead(path.join(state, "calls.log"));
-  const r = spawnSync("bash", [path.join(dir, "bootstrap.sh")], {
-    env: { PATH: `${path.join(dir, ".bin")}:${process.env["PATH"]}`, FAKE_DOCKER_STATE: state, BIFROST_POLL_SECONDS: "0.1", ...env },
+  const r = spawnSync("bash", [path.join(dir, "bootstrap.sh"), ...args], {
+    env: {
+      PATH: `${path.join(dir, ".bin")}:${process.env["PATH"]}`,
+      FAKE_DOCKER_STATE: state,
+      FAKE_DEVICE: path.join(`${dir}.root`, DEVICE),
+      BIFROST_POLL_SECONDS: "0.1",
+      BIFROST_SYSROOT: `${dir}.root`,
+      BIFROST_STATE_DEVICE: DEVICE,
+      ...env,
+    },
     encoding: "utf8",
   });
   const calls = safeRead(path.join(state, "calls.log")).slice(before.length).split("\n").filter(Boolean);
@@ -144,6 +169,109 @@ describe("bootstrap.sh", () => {
       const third = run(dir);
       expect(third.status, third.out).toBe(0);
       expect(third.calls.filter((c) => c.startsWith("restart"))).toEqual(["restart traefik"]);
+    });
+  });
+
+  describe("the state volume", () => {
+    let dir: string;
+    let first: ReturnType<typeof run>;
+    const mount = () => path.join(`${dir}.root`, STATE_MOUNT);
+    beforeAll(() => {
+      dir = stageBundle("volume");
+      first = run(dir);
+    });
+
+    it("mounts the volume by id and records it in fstab before the first container starts", () => {
+      expect(first.status, first.out).toBe(0);
+      const calls = first.calls;
+      expect(calls.indexOf(`mount ${mount()}`)).toBeGreaterThanOrEqual(0);
+      expect(calls.indexOf(`mount ${mount()}`)).toBeLessThan(calls.findIndex((c) => c.startsWith("up ")));
+      expect(readFileSync(path.join(`${dir}.root`, "etc/fstab"), "utf8")).toBe(`${DEVICE} ${STATE_MOUNT} ext4 defaults,nofail,x-systemd.device-timeout=60s 0 2\n`);
+      expect(readFileSync(path.join(`${dir}.root`, "etc/systemd/system/docker.service.d/10-bifrost-state.conf"), "utf8")).toContain(`RequiresMountsFor=${STATE_MOUNT}`);
+    });
+
+    it("creates every state directory the compose file mounts, with its mode", () => {
+      const compose = parse(readFileSync(path.join(dir, "compose.yaml"), "utf8"));
+      const sources = Object.values(compose.services as Record<string, { volumes?: string[] }>)
+        .flatMap((svc) => svc.volumes ?? [])
+        .map((v) => v.split(":")[0]!)
+        .filter((src) => src.startsWith("/"));
+      expect(sources.length).toBeGreaterThanOrEqual(6);
+      for (const src of sources) expect(statSync(path.join(`${dir}.root`, src)).isDirectory(), src).toBe(true);
+      expect(statSync(path.join(mount(), "postgres")).mode & 0o777).toBe(0o700);
+      expect(statSync(path.join(mount(), "authentik")).uid).toBe(process.getuid?.() === 0 ? 1000 : process.getuid?.());
+    });
+
+    it("sets the Postgres role's password once, after Postgres is healthy and before Authentik starts", () => {
+      const calls = first.calls;
+      const exec = calls.indexOf("exec postgres psql");
+      expect(exec).toBeGreaterThan(calls.indexOf("up postgres"));
+      expect(exec).toBeLessThan(calls.indexOf("up authentik-server authentik-worker"));
+      expect(readFileSync(path.join(dir, ".fake-docker/exec-stdin"), "utf8")).toBe("ALTER ROLE authentik WITH PASSWORD 'canaryPgPass2';\n");
+      expect(first.out).not.toContain("canaryPgPass2");
+    });
+
+    it("installs and enables the database dump timer", () => {
+      const timer = readFileSync(path.join(`${dir}.root`, "etc/systemd/system/bifrost-db-dump.timer"), "utf8");
+      expect(timer).toContain("OnCalendar=*-*-* 03:15:00");
+      expect(readFileSync(path.join(`${dir}.root`, "etc/systemd/system/bifrost-db-dump.service"), "utf8")).toContain(`ExecStart=/bin/bash ${dir}/bootstrap.sh dump`);
+      expect(first.calls).toContain("systemctl enable --now bifrost-db-dump.timer");
+    });
+
+    it("applies a rotated Postgres password with ALTER ROLE (the image ignores it on existing data)", () => {
+      writeFileSync(path.join(dir, "secrets/postgres.env"), formatEnvFile({ POSTGRES_PASSWORD: "rotated$Pg9" }));
+      const r = run(dir);
+      expect(r.status, r.out).toBe(0);
+      expect(r.calls).toContain("exec postgres psql");
+      expect(readFileSync(path.join(dir, ".fake-docker/exec-stdin"), "utf8")).toContain("ALTER ROLE authentik WITH PASSWORD 'rotated$Pg9';\n");
+      expect(r.out).not.toContain("rotated");
+      const again = run(dir);
+      expect(again.calls.filter((c) => !c.startsWith("up "))).toEqual([]);
+    });
+
+    it("writes a 0600 dump onto the volume and keeps only the configured number", () => {
+      const backups = path.join(mount(), "backups");
+      for (let i = 0; i < 15; i++) writeFileSync(path.join(backups, `authentik-2020010${Math.floor(i / 10)}T00000${i % 10}Z.pgdump`), "old");
+      const r = run(dir, { BIFROST_STATE_DEVICE: "" }, ["dump"]);
+      expect(r.status, r.out).toBe(0);
+      expect(r.calls).toContain("exec postgres pg_dump");
+      const dumps = readdirSync(backups).filter((f) => f.endsWith(".pgdump")).sort();
+      expect(dumps).toHaveLength(14);
+      const newest = dumps[dumps.length - 1]!;
+      expect(newest).toMatch(/^authentik-\d{8}T\d{6}Z\.pgdump$/);
+      expect(readFileSync(path.join(backups, newest), "utf8")).toContain("fake dump");
+      expect(statSync(path.join(backups, newest)).mode & 0o777).toBe(0o600);
+    });
+
+    it("on a rebuilt server, mounts the re-attached volume and keeps its data: nothing created, no password reset", () => {
+      writeFileSync(path.join(mount(), "postgres", "PG_VERSION"), "17\n");
+      const rebuilt = stageBundle("rebuilt", dir);
+      // The same secrets as the old server had last.
+      writeFileSync(path.join(rebuilt, "secrets/postgres.env"), formatEnvFile({ POSTGRES_PASSWORD: "rotated$Pg9" }));
+      const r = run(rebuilt);
+      expect(r.status, r.out).toBe(0);
+      expect(r.calls).toContain(`mount ${path.join(`${rebuilt}.root`, STATE_MOUNT)}`);
+      expect(r.out).not.toContain("state: created");
+      expect(r.calls).not.toContain("exec postgres psql");
+      expect(readFileSync(path.join(`${rebuilt}.root`, STATE_MOUNT, "postgres", "PG_VERSION"), "utf8")).toBe("17\n");
+      const again = run(rebuilt);
+      expect(again.calls.filter((c) => !c.startsWith("up "))).toEqual([]);
+    });
+
+    it("refuses a volume without a file system instead of formatting it, and starts nothing", () => {
+      const blank = stageBundle("blank-volume");
+      const r = run(blank, { FAKE_BLKID_TYPE: "" });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("refusing to format");
+      expect(r.calls.filter((c) => c.startsWith("up ") || c.startsWith("mount"))).toEqual([]);
+    });
+
+    it("refuses a device that is not a Hetzner volume by id", () => {
+      const other = stageBundle("other-device");
+      const r = run(other, { BIFROST_STATE_DEVICE: "/dev/sda1" });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("/dev/disk/by-id/scsi-0HC_Volume_<id>");
+      expect(r.calls).toEqual([]);
     });
   });
 

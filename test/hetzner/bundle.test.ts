@@ -67,14 +67,33 @@ describe("bifrost bundle (committed example)", () => {
     }
   });
 
-  it("keeps state in named volumes, all declared", () => {
-    const declared = Object.keys(compose["volumes"]);
+  it("keeps data only on the state volume: no named volume, every writable mount under the mount point", () => {
+    expect(compose["volumes"]).toBeUndefined();
+    const writable: Record<string, string> = {};
     for (const [name, s] of Object.entries(compose["services"] as Record<string, Obj>))
       for (const v of (s["volumes"] ?? []) as string[]) {
-        const source = v.split(":")[0]!;
-        if (!source.startsWith(".")) expect(declared, `${name}: ${v}`).toContain(source);
+        const [source, target, mode] = v.split(":");
+        if (source!.startsWith("./")) expect(mode, `${name}: ${v} is a bundle file and must be read-only`).toBe("ro");
+        else {
+          expect(source!.startsWith("/mnt/bifrost-state/"), `${name}: ${v}`).toBe(true);
+          writable[`${name} ${target}`] = source!;
+        }
       }
-    for (const v of ["postgres-data", "authentik-data", "netbird-data", "traefik-acme", "gatus-data"]) expect(declared).toContain(v);
+    // The directories that hold what a rebuild must not lose.
+    expect(writable).toMatchObject({
+      "postgres /var/lib/postgresql/data": "/mnt/bifrost-state/postgres",
+      "authentik-server /data": "/mnt/bifrost-state/authentik",
+      "authentik-worker /data": "/mnt/bifrost-state/authentik",
+      "netbird-server /var/lib/netbird": "/mnt/bifrost-state/netbird",
+      "traefik /letsencrypt": "/mnt/bifrost-state/traefik",
+      "gatus /data": "/mnt/bifrost-state/gatus",
+      "netbird-agent /var/lib/netbird": "/mnt/bifrost-state/netbird-agent/state",
+    });
+  });
+
+  it("gives Authentik the 512 MB /dev/shm upstream's compose sets", () => {
+    expect(compose["services"]["authentik-server"]["shm_size"]).toBe("512mb");
+    expect(compose["services"]["authentik-worker"]["shm_size"]).toBe("512mb");
   });
 
   it("gives containers their secrets only through env files Pulumi writes", () => {

@@ -12,6 +12,7 @@ const T = {
   primaryIp: "hcloud:index/primaryIp:PrimaryIp",
   firewall: "hcloud:index/firewall:Firewall",
   server: "hcloud:index/server:Server",
+  volume: "hcloud:index/volume:Volume",
   command: "command:remote:Command",
   copy: "command:remote:CopyToRemote",
 } as const;
@@ -183,7 +184,8 @@ describe("hetzner stack (committed example)", () => {
 
   it("runs bootstrap.sh after every file and env file is in place, with a secret trigger", () => {
     const bootstrap = plan.one("bifrost-bundle-bootstrap", T.command);
-    expect(values(bootstrap)["create"]).toBe("sudo bash /opt/bifrost/bootstrap.sh");
+    expect(values(bootstrap)["create"]).toMatch(/BIFROST_STATE_DEVICE=\/dev\/disk\/by-id\/scsi-0HC_Volume_\d+ /);
+    expect(plan.dependsOn(bootstrap, plan.one("bifrost-state", T.volume))).toBe(true);
     for (const r of [...plan.ofType(T.copy), ...plan.ofType(T.command).filter((c) => c.name.startsWith("bifrost-bundle-env-"))])
       expect(plan.dependsOn(bootstrap, r), r.name).toBe(true);
     const triggers = values(bootstrap)["triggers"];
@@ -250,6 +252,70 @@ describe("hetzner stack (committed example)", () => {
     expect(Object.keys(mock.outputs).sort()).toEqual(Object.keys(plan.plan.outputs).sort());
     expect(mock.outputs["hostnames"]).toEqual(plan.output("hostnames"));
     expect([...mock.secret].sort()).toEqual(Object.keys(plan.plan.outputs).filter((k) => plan.isSecretOutput(k)).sort());
+  });
+});
+
+describe("hetzner rebuild: state on a volume, replacement in one up", () => {
+  let plan: PlanView;
+  beforeAll(async () => {
+    plan = await render("hetzner");
+  });
+
+  it("keeps state on a protected volume attached to the server, formatted once, mounted by bootstrap.sh", () => {
+    const volume = plan.one("bifrost-state", T.volume);
+    expect(volume.protect).toBe(true);
+    expect(values(volume)).toMatchObject({ name: "bifrost-state", size: 10, format: "ext4", automount: false, deleteProtection: true });
+    // Attached by the volume's own server_id: the volume takes the server's
+    // location and is re-attached in place when the server is replaced.
+    expect(values(volume)["location"]).toBeUndefined();
+    expect(typeof values(volume)["serverId"]).toBe("number");
+    expect(volume.propertyDependencies["serverId"]).toEqual([plan.one("bifrost-server", T.server).urn]);
+    expect(plan.ofType("hcloud:index/volumeAttachment:VolumeAttachment")).toHaveLength(0);
+  });
+
+  it("replaces server and SSH key delete-first, so names and primary IPs never collide", () => {
+    expect(plan.one("bifrost-server", T.server).deleteBeforeReplace).toBe(true);
+    expect(plan.one("bifrost-ssh-key", T.sshKey).deleteBeforeReplace).toBe(true);
+    expect(values(plan.one("bifrost-server", T.server))["shutdownBeforeDeletion"]).toBe(true);
+  });
+
+  it("protects the server by default (Pulumi refuses the replacement at preview, Hetzner refuses deletes)", () => {
+    const server = plan.one("bifrost-server", T.server);
+    expect(server.protect).toBe(true);
+    expect(values(server)).toMatchObject({ deleteProtection: true, rebuildProtection: true, backups: false });
+  });
+
+  it("lifts only the server's protection with allowReplace; volume, IPs and firewall stay as they are", async () => {
+    const open = await render("hetzner", { config: (c) => void (c.hcloud.allowReplace = true) });
+    const server = open.one("bifrost-server", T.server);
+    expect(server.protect).toBe(false);
+    expect(values(server)).toMatchObject({ deleteProtection: false, rebuildProtection: false });
+    expect(open.one("bifrost-state", T.volume).protect).toBe(true);
+    expect(values(open.one("bifrost-state", T.volume))["deleteProtection"]).toBe(true);
+    for (const ip of open.ofType(T.primaryIp)) expect(ip.protect, ip.name).toBe(true);
+    // Nothing else changes: same resources, same firewall inputs.
+    expect(open.resources.map((r) => r.urn)).toEqual(plan.resources.map((r) => r.urn));
+    expect(values(open.one("bifrost-firewall", T.firewall))).toEqual(values(plan.one("bifrost-firewall", T.firewall)));
+  });
+
+  it("orders the replacement: firewall and IPs before the new server, the volume re-attached after it, bootstrap last", () => {
+    const server = plan.one("bifrost-server", T.server);
+    const volume = plan.one("bifrost-state", T.volume);
+    const bootstrap = plan.one("bifrost-bundle-bootstrap", T.command);
+    for (const kept of [plan.one("bifrost-firewall", T.firewall), plan.one("bifrost-ipv4", T.primaryIp), plan.one("bifrost-ipv6", T.primaryIp)]) {
+      expect(plan.dependsOn(server, kept), kept.name).toBe(true);
+      // Kept resources do not depend on the server, so its replacement leaves them alone.
+      expect(plan.dependsOn(kept, server), kept.name).toBe(false);
+    }
+    expect(plan.dependsOn(volume, server)).toBe(true);
+    expect(plan.dependsOn(bootstrap, volume)).toBe(true);
+    // Every remote step re-runs on a new server (its id is a trigger).
+    for (const c of plan.ofType(T.command)) expect(JSON.stringify(values(c)["triggers"]), c.name).toContain(plan.output("serverId") as string);
+  });
+
+  it("turns on Hetzner's server backups from config", async () => {
+    const withBackups = await render("hetzner", { config: (c) => void (c.hcloud.backups = true) });
+    expect(values(withBackups.one("bifrost-server", T.server))["backups"]).toBe(true);
   });
 });
 

@@ -30,15 +30,28 @@ die() {
 : "${BIFROST_NETBIRD_TEMPLATE:?bootstrap.env: BIFROST_NETBIRD_TEMPLATE missing}"
 : "${BIFROST_NETBIRD_CONFIG:?bootstrap.env: BIFROST_NETBIRD_CONFIG missing}"
 : "${BIFROST_NETBIRD_VARS:?bootstrap.env: BIFROST_NETBIRD_VARS missing}"
+: "${BIFROST_STATE_MOUNT:?bootstrap.env: BIFROST_STATE_MOUNT missing}"
+: "${BIFROST_STATE_DIRS:?bootstrap.env: BIFROST_STATE_DIRS missing}"
+: "${BIFROST_DUMP_CALENDAR:?bootstrap.env: BIFROST_DUMP_CALENDAR missing}"
+: "${BIFROST_DUMP_KEEP:?bootstrap.env: BIFROST_DUMP_KEEP missing}"
 BIFROST_RESTART_ON=${BIFROST_RESTART_ON:-}
 POLL_SECONDS=${BIFROST_POLL_SECONDS:-5}
 STATE_DIR=.state
+# Tests only: a directory that stands in for / (fstab, unit files, device, mount point).
+SYSROOT=${BIFROST_SYSROOT:-}
+FSTAB=$SYSROOT/etc/fstab
+UNIT_DIR=$SYSROOT/etc/systemd/system
+MOUNT=$SYSROOT$BIFROST_STATE_MOUNT
+# Authentik's database: user and database name as compose.yaml sets them.
+PG_SERVICE=postgres
+PG_ROLE=authentik
+PG_DB=authentik
 
 compose() { docker compose --project-directory "$BUNDLE_DIR" -f "$BUNDLE_DIR/compose.yaml" "$@"; }
 
 require_tools() {
   local tool
-  for tool in docker envsubst cmp sha256sum; do
+  for tool in docker envsubst cmp sha256sum blkid findmnt mountpoint systemctl; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed; cloud-init installs it (check: cloud-init status --long)"
   done
   docker compose version >/dev/null 2>&1 || die "the docker compose plugin is missing"
@@ -108,6 +121,145 @@ config_digest() {
   files=$(files_of "$service")
   [ -n "$files" ] || return 0
   for file in $files; do sha256sum "$file"; done | sha256sum | cut -d' ' -f1
+}
+
+# ---- the state volume -------------------------------------------------------
+# Every stateful directory of the bundle lives on the Hetzner volume Pulumi
+# attaches to this server. It is mounted by its by-id device path, recorded in
+# /etc/fstab, and docker.service requires the mount, so after a reboot no
+# container starts on an empty mount point. Nothing here ever formats: Hetzner
+# formats the volume once, when Pulumi creates it.
+
+wait_for_device() {
+  local device=$1 deadline=$((SECONDS + 60))
+  until [ -e "$device" ]; do
+    [ "$SECONDS" -lt "$deadline" ] || die "the state volume $device did not appear within 60s (is it attached? hcloud volume list)"
+    sleep 1
+  done
+}
+
+# Writes unit/drop-in content (stdin) and reloads systemd only when it changed.
+install_unit() {
+  local dest=$1 result
+  install -d -m 0755 "$(dirname "$dest")"
+  result=$(install_if_changed "$dest" 0644)
+  if [ "$result" = changed ]; then
+    systemctl daemon-reload
+    echo changed
+  else
+    echo unchanged
+  fi
+}
+
+mount_state() {
+  local device=${BIFROST_STATE_DEVICE:-} fs line current tmp entry sub uid gid mode
+  if [ -z "$device" ] && [ -f "$FSTAB" ]; then
+    # A hand re-run: use the device the first run recorded.
+    device=$(awk -v m="$BIFROST_STATE_MOUNT" '$2 == m { print $1; exit }' "$FSTAB")
+  fi
+  [ -n "$device" ] || die "BIFROST_STATE_DEVICE is not set and $FSTAB has no entry for $BIFROST_STATE_MOUNT (Pulumi passes it on every run)"
+  [[ $device =~ ^/dev/disk/by-id/scsi-0HC_Volume_[0-9]+$ ]] || die "BIFROST_STATE_DEVICE must be a Hetzner volume path /dev/disk/by-id/scsi-0HC_Volume_<id>"
+  wait_for_device "$SYSROOT$device"
+  fs=$(blkid -o value -s TYPE "$SYSROOT$device" || true)
+  [ "$fs" = ext4 ] || die "$device holds no ext4 file system; refusing to format a volume that may hold data (Hetzner formats it when Pulumi creates it)"
+
+  line="$device $BIFROST_STATE_MOUNT ext4 defaults,nofail,x-systemd.device-timeout=60s 0 2"
+  if ! { [ -f "$FSTAB" ] && grep -qxF "$line" "$FSTAB"; }; then
+    tmp=$(mktemp "$FSTAB.XXXXXX")
+    if [ -f "$FSTAB" ]; then awk -v m="$BIFROST_STATE_MOUNT" '$2 != m' "$FSTAB" >"$tmp"; fi
+    printf '%s\n' "$line" >>"$tmp"
+    chmod 0644 "$tmp"
+    mv -f "$tmp" "$FSTAB"
+    systemctl daemon-reload
+    log "fstab: state volume entry written"
+  fi
+  install -d -m 0755 "$MOUNT"
+  if mountpoint -q "$MOUNT"; then
+    current=$(findmnt -n -o SOURCE --mountpoint "$MOUNT")
+    [ "$(readlink -f "$current")" = "$(readlink -f "$SYSROOT$device")" ] || die "$BIFROST_STATE_MOUNT is mounted from $current, not from the state volume $device"
+  else
+    mount "$MOUNT"
+    log "state volume mounted at $BIFROST_STATE_MOUNT"
+  fi
+  mountpoint -q "$MOUNT" || die "$BIFROST_STATE_MOUNT is not a mount point after mounting; refusing to write state to the server's disk"
+
+  printf '[Unit]\nRequiresMountsFor=%s\n' "$BIFROST_STATE_MOUNT" | install_unit "$UNIT_DIR/docker.service.d/10-bifrost-state.conf" >/dev/null
+
+  # Created once with their owner; never chowned again, since a running
+  # service (Postgres) owns its directory by then.
+  for entry in $BIFROST_STATE_DIRS; do
+    IFS=: read -r sub uid gid mode <<<"$entry"
+    [ -d "$MOUNT/$sub" ] && continue
+    install -d -m 0755 "$(dirname "$MOUNT/$sub")"
+    if [ "$(id -u)" -eq 0 ]; then install -d -m "$mode" -o "$uid" -g "$gid" "$MOUNT/$sub"; else install -d -m "$mode" "$MOUNT/$sub"; fi
+    log "state: created $sub"
+  done
+  install -d -m 0700 "$MOUNT/.bifrost"
+}
+
+# ---- Authentik's database -----------------------------------------------------
+# The postgres image applies POSTGRES_PASSWORD only when it creates the
+# cluster (docker-library/postgres docker-entrypoint.sh, "skipping
+# initialization" on an existing one), so a rotated secret would lock
+# Authentik out. Set the role's password to the secret whenever the secret
+# differs from the one last applied; the record of it lives on the volume,
+# next to the data it describes. The statement goes over stdin and psql's
+# output is discarded, so the value never reaches argv or a log.
+sync_postgres_password() {
+  local marker=$MOUNT/.bifrost/postgres-password.sha256 digest
+  digest=$(
+    # shellcheck source=/dev/null
+    . secrets/postgres.env
+    printf '%s' "$POSTGRES_PASSWORD" | sha256sum | cut -d' ' -f1
+  )
+  [ "$digest" != "$(cat "$marker" 2>/dev/null || true)" ] || return 0
+  (
+    # shellcheck source=/dev/null
+    . secrets/postgres.env
+    printf "ALTER ROLE %s WITH PASSWORD '%s';\n" "$PG_ROLE" "${POSTGRES_PASSWORD//\'/\'\'}"
+  ) | compose exec -T "$PG_SERVICE" psql -v ON_ERROR_STOP=1 -q -U "$PG_ROLE" -d "$PG_DB" >/dev/null 2>&1 ||
+    die "could not set the $PG_ROLE role's password to AUTHENTIK_POSTGRES_PASSWORD (psql failed; its output is withheld because it can echo the statement)"
+  printf '%s\n' "$digest" >"$marker"
+  log "postgres: $PG_ROLE password set from AUTHENTIK_POSTGRES_PASSWORD"
+}
+
+# A logical dump of Authentik's database onto the volume, run by
+# bifrost-db-dump.timer (restore: README, "Backups and restore").
+dump_database() {
+  local dir=$MOUNT/backups name tmp
+  install -d -m 0700 "$dir"
+  name="authentik-$(date -u +%Y%m%dT%H%M%SZ).pgdump"
+  tmp=$(mktemp "$dir/.dump.XXXXXX")
+  if ! compose exec -T "$PG_SERVICE" pg_dump -U "$PG_ROLE" -d "$PG_DB" --format=custom >"$tmp"; then
+    rm -f "$tmp"
+    die "pg_dump failed; the previous dumps are untouched"
+  fi
+  chmod 0600 "$tmp"
+  mv -f "$tmp" "$dir/$name"
+  # Keep the newest BIFROST_DUMP_KEEP dumps (names sort by time).
+  find "$dir" -maxdepth 1 -name 'authentik-*.pgdump' | sort -r | tail -n +"$((BIFROST_DUMP_KEEP + 1))" | while read -r old; do rm -f "$old"; done
+  log "dump written: backups/$name"
+}
+
+install_dump_timer() {
+  local service timer
+  service=$(
+    printf '[Unit]\nDescription=Logical dump of Authentik'"'"'s database onto the bifrost state volume\n'
+    printf 'Requires=docker.service\nAfter=docker.service\nRequiresMountsFor=%s\n\n' "$BIFROST_STATE_MOUNT"
+    printf '[Service]\nType=oneshot\nExecStart=/bin/bash %s/bootstrap.sh dump\n' "$BUNDLE_DIR"
+  )
+  timer=$(
+    printf '[Unit]\nDescription=Scheduled logical dump of Authentik'"'"'s database\n\n'
+    printf '[Timer]\nOnCalendar=%s\nPersistent=true\nRandomizedDelaySec=600\n\n' "$BIFROST_DUMP_CALENDAR"
+    printf '[Install]\nWantedBy=timers.target\n'
+  )
+  local a b
+  a=$(printf '%s\n' "$service" | install_unit "$UNIT_DIR/bifrost-db-dump.service")
+  b=$(printf '%s\n' "$timer" | install_unit "$UNIT_DIR/bifrost-db-dump.timer")
+  if [ "$a" = changed ] || [ "$b" = changed ]; then
+    systemctl enable --now bifrost-db-dump.timer >/dev/null 2>&1 || die "could not enable bifrost-db-dump.timer"
+    log "database dump timer: $BIFROST_DUMP_CALENDAR, keeping $BIFROST_DUMP_KEEP"
+  fi
 }
 
 is_running() { [ -n "$(compose ps -q --status running "$1" 2>/dev/null)" ]; }
@@ -182,8 +334,10 @@ main() {
   local -a stages services
   require_tools
   require_secrets
-  install -d -m 0700 "$STATE_DIR"
   render_netbird_config
+  # Before anything starts: every container's data is on the volume.
+  mount_state
+  install -d -m 0700 "$STATE_DIR"
   compose config --quiet || die "compose.yaml does not validate"
 
   IFS=';' read -r -a stages <<<"$BIFROST_STAGES"
@@ -192,9 +346,18 @@ main() {
     start_stage "${services[@]}"
     wait_stage "${services[@]}"
     record_stage "${services[@]}"
+    if [[ " ${services[*]} " == *" $PG_SERVICE "* ]]; then sync_postgres_password; fi
     log "ready: ${services[*]}"
   done
+  install_dump_timer
   log "bifrost is up"
 }
 
-main "$@"
+case ${1:-} in
+  "") main ;;
+  dump)
+    mount_state
+    dump_database
+    ;;
+  *) die "usage: $0 [dump]" ;;
+esac

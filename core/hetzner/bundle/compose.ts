@@ -3,7 +3,7 @@
  * containers only through `env_file` references to files Pulumi writes on
  * the VPS; the document itself holds none.
  */
-import { edgeHosts, SERVICE, type BundleConfig } from "./model";
+import { edgeHosts, SERVICE, STATE_MOUNT, statePath, type BundleConfig } from "./model";
 
 export interface Healthcheck {
   test: string[];
@@ -27,6 +27,7 @@ export interface ComposeService {
   network_mode?: string;
   cap_add?: string[];
   healthcheck?: Healthcheck;
+  shm_size?: string;
   logging: { driver: "json-file"; options: { "max-size": string; "max-file": string } };
 }
 
@@ -34,7 +35,6 @@ export interface ComposeFile {
   name: string;
   services: Record<string, ComposeService>;
   networks: Record<string, { driver: "bridge"; ipam: { config: Array<{ subnet: string }> } }>;
-  volumes: Record<string, Record<string, never>>;
 }
 
 /** The one bridge network every service except the host-networked agent joins. */
@@ -68,16 +68,20 @@ export function buildCompose(c: BundleConfig): ComposeFile {
       AUTHENTIK_ERROR_REPORTING__ENABLED: "false",
     },
     env_file: ["./secrets/authentik.env"],
-    volumes: ["authentik-data:/data"],
+    volumes: [`${statePath("authentik")}:/data`],
     networks: [NETWORK],
     healthcheck: health(["CMD", "ak", "healthcheck"], "90s"),
+    // The image uses /dev/shm as scratch space; Docker's default is 64 MB.
+    // goauthentik/authentik lifecycle/container/compose.yml (2026.2) sets
+    // 512mb on both server and worker.
+    shm_size: "512mb",
   });
   const services: Record<string, ComposeService> = {
     [SERVICE.traefik]: {
       ...base(SERVICE.traefik, img.traefik),
       env_file: ["./secrets/traefik.env"],
       ports: ["80:80/tcp", "443:443/tcp"],
-      volumes: ["./traefik/traefik.yaml:/etc/traefik/traefik.yaml:ro", "./traefik/dynamic:/etc/traefik/dynamic:ro", "traefik-acme:/letsencrypt"],
+      volumes: ["./traefik/traefik.yaml:/etc/traefik/traefik.yaml:ro", "./traefik/dynamic:/etc/traefik/dynamic:ro", `${statePath("traefik")}:/letsencrypt`],
       networks: [NETWORK],
       // `ping` is enabled in the static config for exactly this probe.
       healthcheck: health(["CMD", "traefik", "healthcheck", "--ping"]),
@@ -86,7 +90,7 @@ export function buildCompose(c: BundleConfig): ComposeFile {
       ...base(SERVICE.postgres, img.postgres),
       environment: { POSTGRES_DB: "authentik", POSTGRES_USER: "authentik" },
       env_file: ["./secrets/postgres.env"],
-      volumes: ["postgres-data:/var/lib/postgresql/data"],
+      volumes: [`${statePath("postgres")}:/var/lib/postgresql/data`],
       networks: [NETWORK],
       healthcheck: health(["CMD", "pg_isready", "-d", "authentik", "-U", "authentik"], "20s"),
     },
@@ -100,7 +104,7 @@ export function buildCompose(c: BundleConfig): ComposeFile {
       ...base(SERVICE.netbirdServer, img.netbirdServer),
       command: ["--config", "/etc/netbird/config.yaml"],
       ports: c.netbird.stunPorts.map((p) => `${p}:${p}/udp`),
-      volumes: [`./${NETBIRD_CONFIG_PATH}:/etc/netbird/config.yaml:ro`, "netbird-data:/var/lib/netbird"],
+      volumes: [`./${NETBIRD_CONFIG_PATH}:/etc/netbird/config.yaml:ro`, `${statePath("netbird")}:/var/lib/netbird`],
       networks: [NETWORK],
       // The image is plain Ubuntu without curl; bash can still open a socket
       // to the health endpoint the server listens on.
@@ -131,7 +135,7 @@ export function buildCompose(c: BundleConfig): ComposeFile {
     // the public uptime hostname.
     [SERVICE.gatus]: {
       ...base(SERVICE.gatus, img.gatus),
-      volumes: ["./gatus/config.yaml:/config/config.yaml:ro", "gatus-data:/data"],
+      volumes: ["./gatus/config.yaml:/config/config.yaml:ro", `${statePath("gatus")}:/data`],
       networks: [NETWORK],
     },
   };
@@ -151,21 +155,24 @@ export function buildCompose(c: BundleConfig): ComposeFile {
         NB_LOG_LEVEL: "info",
       },
       env_file: ["./secrets/netbird-agent.env"],
-      volumes: ["netbird-agent-config:/etc/netbird", "netbird-agent-state:/var/lib/netbird"],
+            // The peer's identity (WireGuard key, peer id) survives a rebuild, so
+      // the routes and policies that name this peer keep working.
+      volumes: [`${statePath("netbirdAgentConfig")}:/etc/netbird`, `${statePath("netbirdAgentState")}:/var/lib/netbird`],
       healthcheck: health(["CMD", "netbird", "status"]),
     };
 
-  const volumes: ComposeFile["volumes"] = {};
-  for (const s of Object.values(services))
+  // Data lives only on the state volume: no Docker named volume (those sit
+  // on the server's disk and die with it), only read-only bundle files.
+  for (const [name, s] of Object.entries(services))
     for (const v of s.volumes ?? []) {
       const source = v.split(":")[0]!;
-      if (!source.startsWith(".") && !source.startsWith("/")) volumes[source] = {};
+      const bundleFile = source.startsWith("./") && v.endsWith(":ro");
+      if (!bundleFile && !source.startsWith(`${STATE_MOUNT}/`)) throw new Error(`bug: ${name} mounts ${source}, which is neither a bundle file nor on the state volume`);
     }
   return {
     name: "bifrost",
     services,
     networks: { [NETWORK]: { driver: "bridge", ipam: { config: [{ subnet: c.bifrost.dockerSubnet }] } } },
-    volumes: Object.fromEntries(Object.entries(volumes).sort(([a], [b]) => a.localeCompare(b))),
   };
 }
 

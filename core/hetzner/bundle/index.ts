@@ -9,13 +9,13 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { buildCompose, mountedConfigFiles, NETBIRD_CONFIG_PATH, startStages } from "./compose";
 import { buildGatusConfig } from "./gatus";
-import type { BundleConfig } from "./model";
+import { STATE_DIRS, STATE_MOUNT, type BundleConfig } from "./model";
 import { buildNetbirdConfig, NETBIRD_TEMPLATE_PATH, NETBIRD_TEMPLATE_VARS } from "./netbird";
 import { formatEnvFile, secretEnvFiles, type SecretEnvFile } from "./secret-env";
 import { buildTraefikDynamic, buildTraefikStatic } from "./traefik";
 
 export { secretEnvFiles, formatEnvFile, GENERATED_SECRETS, isGeneratedSecret, type BundleSecret, type GeneratedSecret, type SecretEnvFile } from "./secret-env";
-export { edgeHosts, publicRoutes, servedHostnames, SERVICE, type BundleConfig } from "./model";
+export { edgeHosts, publicRoutes, servedHostnames, SERVICE, STATE_DIRS, STATE_MOUNT, statePath, type BundleConfig } from "./model";
 
 export interface BundleFile {
   /** Path relative to the bundle directory. */
@@ -63,6 +63,10 @@ export function renderBundle(c: BundleConfig): Bundle {
         BIFROST_NETBIRD_CONFIG: NETBIRD_CONFIG_PATH,
         BIFROST_NETBIRD_VARS: NETBIRD_TEMPLATE_VARS.join(" "),
         BIFROST_RESTART_ON: mountedConfigFiles(compose).map((m) => `${m.service}=${m.file}`).join(";"),
+        BIFROST_STATE_MOUNT: STATE_MOUNT,
+        BIFROST_STATE_DIRS: Object.values(STATE_DIRS).map((d) => `${d.path}:${d.owner}:${d.mode}`).join(" "),
+        BIFROST_DUMP_CALENDAR: c.bifrost.databaseDumps.onCalendar,
+        BIFROST_DUMP_KEEP: String(c.bifrost.databaseDumps.keep),
       }),
     },
     { path: "bootstrap.sh", content: BOOTSTRAP_SCRIPT },

@@ -23,6 +23,35 @@ export const SERVICE = {
   gatus: "gatus",
 } as const;
 
+/** Mount point of the Hetzner state volume on bifrost. */
+export const STATE_MOUNT = "/mnt/bifrost-state";
+
+/**
+ * Every stateful directory of the bundle, on the state volume, with the
+ * owner the container writes as. Postgres' entrypoint chowns its data
+ * directory itself when started as root (docker-library/postgres
+ * docker-entrypoint.sh); Authentik runs as 1000:1000 and does not
+ * (goauthentik/authentik docker-compose.yml: "make sure the folders have
+ * the correct UID/GID (1000:1000 by default)"); the others run as root.
+ */
+export const STATE_DIRS = {
+  postgres: { path: "postgres", owner: "0:0", mode: "0700" },
+  authentik: { path: "authentik", owner: "1000:1000", mode: "0750" },
+  netbird: { path: "netbird", owner: "0:0", mode: "0700" },
+  netbirdAgentConfig: { path: "netbird-agent/config", owner: "0:0", mode: "0700" },
+  netbirdAgentState: { path: "netbird-agent/state", owner: "0:0", mode: "0700" },
+  traefik: { path: "traefik", owner: "0:0", mode: "0700" },
+  gatus: { path: "gatus", owner: "0:0", mode: "0750" },
+  backups: { path: "backups", owner: "0:0", mode: "0700" },
+} as const;
+
+export type StateDir = keyof typeof STATE_DIRS;
+
+/** Absolute path of a state directory on bifrost. */
+export function statePath(dir: StateDir): string {
+  return `${STATE_MOUNT}/${STATE_DIRS[dir].path}`;
+}
+
 export interface EdgeHosts {
   readonly auth: string;
   readonly netbird: string;

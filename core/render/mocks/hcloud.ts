@@ -89,6 +89,12 @@ export const hcloudMocks: ProviderMocks = {
       };
     },
     "hcloud:index/firewall:Firewall": (args) => ({ id: id(args.name) }),
+    // linux_device as Hetzner reports it: the by-id path of the volume's id
+    // (terraform-provider-hcloud internal/volume/resource.go setVolumeSchema).
+    "hcloud:index/volume:Volume": (args) => {
+      const volumeId = id(args.name);
+      return { id: volumeId, state: { linuxDevice: `/dev/disk/by-id/scsi-0HC_Volume_${volumeId}` } };
+    },
     "hcloud:index/sshKey:SshKey": (args) => ({
       id: id(args.name),
       state: { fingerprint: stableHex(args.name, 32).replace(/(..)(?!$)/g, "$1:") },
