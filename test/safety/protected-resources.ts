@@ -61,8 +61,17 @@ export const PROTECTED: readonly ProtectedResource[] = [
     stack: "hetzner",
     type: "hcloud:index/server:Server",
     name: "bifrost-server",
+    protect: true,
     inputs: { deleteProtection: true, rebuildProtection: true },
-    why: "the public edge with Authentik's and NetBird's state: Hetzner refuses delete and reinstall until turned off on purpose",
+    why: "the public edge: Pulumi refuses a replacement at preview and Hetzner refuses delete and reinstall until homelab:hcloud.allowReplace lifts both on purpose",
+  },
+  {
+    stack: "hetzner",
+    type: "hcloud:index/volume:Volume",
+    name: "bifrost-state",
+    protect: true,
+    inputs: { deleteProtection: true },
+    why: "Authentik's database, NetBird's store, certificates and the database dumps: the state a rebuilt server mounts again",
   },
   {
     stack: "platform",
