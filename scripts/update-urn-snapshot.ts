@@ -2,7 +2,7 @@
  * `npx tsx scripts/update-urn-snapshot.ts [stack…]` (npm run urns:update)
  *
  * Accepts a change of resource identities deliberately: renders each stack
- * offline with its committed example config and rewrites
+ * offline with the example config of the tests (test/fixtures/config) and rewrites
  * test/safety/urns/<stack>.json with the engine URNs it registers. The
  * stable-identities test (test/safety/plans.test.ts) compares against these
  * files; commit them together with the change so reviewers see which
@@ -13,6 +13,7 @@
  */
 import { renderStack } from "../core/render/harness";
 import { STACK_NAMES, isStackName } from "../core/stacks";
+import { FIXTURE_CONFIG_DIR } from "../test/helpers/fixtures";
 import { engineUrns, readSnapshot, snapshotFile, writeSnapshot } from "../test/safety/lib/urns";
 
 async function main(argv: string[]): Promise<number> {
@@ -23,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const stacks = argv.length > 0 ? argv : [...STACK_NAMES];
   for (const stack of stacks) {
-    const urns = engineUrns(await renderStack(stack));
+    const urns = engineUrns(await renderStack(stack, { configDir: FIXTURE_CONFIG_DIR }));
     const before = new Set(readSnapshot(stack) ?? []);
     const after = new Set(urns);
     const added = urns.filter((u) => !before.has(u)).length;

@@ -84,8 +84,10 @@ export interface Plan {
 }
 
 export interface RenderOptions {
-  /** Config as Pulumi passes it; default: the committed Pulumi.yaml + Pulumi.<stack>.yaml. */
+  /** Config as Pulumi passes it; default: Pulumi.yaml + Pulumi.<stack>.yaml of `configDir`. */
   readonly config?: RawConfig;
+  /** Directory holding the Pulumi*.yaml files read when `config` is not given; default: the repository root (or HOMELAB_CONFIG_DIR). */
+  readonly configDir?: string;
   /** Secret environment; default: placeholders for every secret in the table. */
   readonly env?: Environment;
   /**
@@ -141,7 +143,7 @@ export function placeholderEnv(): Environment {
 }
 
 async function captureOnce(stack: string, options: RenderOptions): Promise<Capture> {
-  const config = options.config ?? (options.program ? {} : safeLoadConfig(stack));
+  const config = options.config ?? (options.program ? {} : safeLoadConfig(stack, options.configDir));
   const env = options.env ?? placeholderEnv();
   const resources: CapturedResource[] = [];
   const invokes: CapturedInvoke[] = [];
@@ -263,9 +265,9 @@ const previewMocks: pulumi.runtime.Mocks = {
   call: (args) => mocks.call(args),
 };
 
-function safeLoadConfig(stack: string): RawConfig | undefined {
+function safeLoadConfig(stack: string, dir?: string): RawConfig | undefined {
   try {
-    return loadRawConfig(stack);
+    return dir === undefined ? loadRawConfig(stack) : loadRawConfig(stack, dir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw err;

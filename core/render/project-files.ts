@@ -11,8 +11,19 @@ import type { RawConfig } from "../config/load";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
+/**
+ * The directory whose Pulumi.yaml and Pulumi.<stack>.yaml the render reads:
+ * the repository root (the user's own config), unless HOMELAB_CONFIG_DIR
+ * names another one. The test suite points it at its fixtures
+ * (test/fixtures/config) so a user's edits never change what the tests see.
+ */
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env["HOMELAB_CONFIG_DIR"];
+  return dir ? path.resolve(dir) : REPO_ROOT;
+}
+
 /** Config values (decoded YAML) of the project file and one stack file, merged. */
-export function loadConfigValues(stack: string, root = REPO_ROOT): Record<string, unknown> {
+export function loadConfigValues(stack: string, root = configDir()): Record<string, unknown> {
   const project = parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { config?: Record<string, unknown> };
   const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
   let stackConfig: Record<string, unknown> = {};
@@ -51,6 +62,6 @@ export function toRawConfig(values: Record<string, unknown>): RawConfig {
   return raw;
 }
 
-export function loadRawConfig(stack: string, root = REPO_ROOT): RawConfig {
+export function loadRawConfig(stack: string, root = configDir()): RawConfig {
   return toRawConfig(loadConfigValues(stack, root));
 }

@@ -6,6 +6,7 @@ import { checkedLookup, LookupError } from "../../core/authentik/lookups";
 import { captureStack } from "../../core/render/harness";
 import { mocks } from "../../core/render/mocks";
 import { loadRawConfig } from "../../core/render/project-files";
+import { FIXTURE_CONFIG_DIR } from "../helpers/fixtures";
 import { placeholderSecrets } from "../../core/secrets";
 
 describe("checkedLookup", () => {
@@ -34,7 +35,7 @@ describe("a renamed default in a full render", () => {
   afterEach(() => vi.restoreAllMocks());
 
   it("fails the run with the slug and the config key, not a bare provider message", async () => {
-    const config = { ...loadRawConfig("authentik") };
+    const config = { ...loadRawConfig("authentik", FIXTURE_CONFIG_DIR) };
     const authentik = JSON.parse(config["homelab:authentik"]!);
     authentik.flows.sourceAuthentication = "my-source-login";
     config["homelab:authentik"] = JSON.stringify(authentik);

@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIXTURE_CONFIG_DIR } from "../helpers/fixtures";
 
 const root = path.resolve(__dirname, "..", "..");
 const run = promisify(execFile);
@@ -40,6 +41,8 @@ function copyProject(to: string): void {
 beforeAll(() => {
   repo = fs.mkdtempSync(path.join(os.tmpdir(), "render-diff-test-"));
   copyProject(repo);
+  // The copy's root config is the example (the fixtures), whatever the user's root files say.
+  for (const file of fs.readdirSync(FIXTURE_CONFIG_DIR)) fs.copyFileSync(path.join(FIXTURE_CONFIG_DIR, file), path.join(repo, file));
   git("init", "-q", "-b", "main");
   // The borrowed node_modules and sdks/*/bin are symlinks, which "node_modules/" and "bin/" in .gitignore do not cover.
   fs.appendFileSync(path.join(repo, ".git", "info", "exclude"), "/node_modules\nbin\n");

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { FIXTURE_CONFIG_DIR } from "../helpers/fixtures";
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -137,12 +138,12 @@ describe("renovate.json", () => {
 
   it("understands every '# renovate:' annotation committed in config and workflows, each exactly once", () => {
     const files = [
-      ...readdirSync(root).filter((f) => /^Pulumi(\.[^/]+)?\.ya?ml$/.test(f)),
+      ...readdirSync(FIXTURE_CONFIG_DIR).filter((f) => /^Pulumi(\.[^/]+)?\.ya?ml$/.test(f)),
       ...readdirSync(path.join(root, ".github", "workflows")).map((f) => `.github/workflows/${f}`),
     ];
     let annotations = 0;
     for (const file of files) {
-      const content = readFileSync(path.join(root, file), "utf8");
+      const content = readFileSync(path.join(file.startsWith(".github") ? root : FIXTURE_CONFIG_DIR, file), "utf8");
       const expected = content.split("\n").flatMap((line, i, lines) =>
         /^\s*#\s*renovate:/.test(line) ? [(lines[i + 1] ?? "").replace(/^\s*(- )?[\w.-]+:\s*/, "").replace(/\s+#.*$/, "").replace(/^["']|["']$/g, "")] : [],
       );
@@ -160,8 +161,8 @@ describe("renovate.json", () => {
   it("annotates every pinned version and container image in the stack config, so none is silently left behind", () => {
     const pinned = /^\s*(?:- )?(?:version|chartVersion|kubernetesVersion|[\w]+): ["']?(v?\d+\.\d+\.\d+[\w.-]*|[\w./-]+:[\w][\w.-]*(?:@sha256:[a-f0-9]{64})?)["']?\s*(#.*)?$/;
     const unannotated: string[] = [];
-    for (const file of readdirSync(root).filter((f) => /^Pulumi\.[^/]+\.ya?ml$/.test(f))) {
-      const lines = readFileSync(path.join(root, file), "utf8").split("\n");
+    for (const file of readdirSync(FIXTURE_CONFIG_DIR).filter((f) => /^Pulumi\.[^/]+\.ya?ml$/.test(f))) {
+      const lines = readFileSync(path.join(FIXTURE_CONFIG_DIR, file), "utf8").split("\n");
       lines.forEach((line, i) => {
         const m = pinned.exec(line);
         // Version-like values, and image references (name:tag) under an images: map.

@@ -7,12 +7,13 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { UnknownStackError } from "../../core/config/errors";
 import { runProgram } from "../../core/main";
+import { fixtureEnv } from "../helpers/fixtures";
 
 const root = path.resolve(__dirname, "..", "..");
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
 
 function run(args: string[], env: Record<string, string | undefined> = {}) {
-  const r = spawnSync(tsx, args, { cwd: root, encoding: "utf8", env: { ...process.env, ...env } });
+  const r = spawnSync(tsx, args, { cwd: root, encoding: "utf8", env: fixtureEnv({ ...process.env, ...env }) });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { planToJson, planToText } from "../../core/render/format";
 import { captureStack, renderStack } from "../../core/render/harness";
 import { STACK_NAMES } from "../../core/stacks";
+import { FIXTURE_CONFIG_DIR } from "../helpers/fixtures";
 
 class Thing extends pulumi.CustomResource {
   constructor(name: string, props: Record<string, pulumi.Input<unknown>>, opts?: pulumi.CustomResourceOptions) {
@@ -92,8 +93,8 @@ describe("JSON render (DESIGN §6)", () => {
 
   it("is byte-identical across two runs for every stack", async () => {
     for (const stack of STACK_NAMES) {
-      const first = planToJson(await renderStack(stack));
-      const second = planToJson(await renderStack(stack));
+      const first = planToJson(await renderStack(stack, { configDir: FIXTURE_CONFIG_DIR }));
+      const second = planToJson(await renderStack(stack, { configDir: FIXTURE_CONFIG_DIR }));
       expect(second, stack).toBe(first);
     }
   });
@@ -141,7 +142,7 @@ describe("stack reference examples", () => {
   it("match what the referenced stacks' own renders export, so downstream renders see real shapes", async () => {
     const { STACK_REFERENCE_OUTPUTS } = await import("../../core/render/mocks/pulumi");
     for (const [stack, ref] of Object.entries(STACK_REFERENCE_OUTPUTS)) {
-      const plan = await renderStack(stack);
+      const plan = await renderStack(stack, { configDir: FIXTURE_CONFIG_DIR });
       expect(Object.keys(ref.outputs).sort(), stack).toEqual(Object.keys(plan.outputs).sort());
       expect([...ref.secret].sort(), stack).toEqual([...plan.secretOutputs].sort());
       for (const key of Object.keys(plan.outputs).filter((k) => !plan.secretOutputs.includes(k)))

@@ -8,12 +8,13 @@ import { captureStack, placeholderEnv, type CapturedInvoke, type CapturedResourc
 import { loadConfigValues, toRawConfig } from "../../core/render/project-files";
 import type { Environment } from "../../core/secrets";
 import type { Json } from "../../core/render/wire";
+import { FIXTURE_CONFIG_DIR } from "./fixtures";
 
 export type ConfigValues = Record<string, any>;
 
-/** The committed config of a stack (Pulumi.yaml + Pulumi.<stack>.yaml), keys without the namespace. */
+/** The example config of a stack (fixture Pulumi.yaml + Pulumi.<stack>.yaml), keys without the namespace. */
 export function exampleConfig(stack: string): ConfigValues {
-  const values = loadConfigValues(stack);
+  const values = loadConfigValues(stack, FIXTURE_CONFIG_DIR);
   return structuredClone(Object.fromEntries(Object.entries(values).map(([k, v]) => [k.replace(/^homelab:/, ""), v])));
 }
 

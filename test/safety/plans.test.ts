@@ -1,7 +1,7 @@
 /**
  * The reliability and safety suite over the rendered plans of all five stacks
- * (DESIGN §5–§7). Every stack is rendered ONCE, with its committed example
- * config, every secret set to a unique canary, and the network, child
+ * (DESIGN §5–§7). Every stack is rendered ONCE, with the example config
+ * (test/fixtures/config), every secret set to a unique canary, and the network, child
  * processes and file writes locked down; the sections below question those
  * renders:
  *
@@ -20,6 +20,7 @@ import { loadStack, validateConfig } from "../../core/main";
 import { planToJson, planToText } from "../../core/render/format";
 import { captureStack, type Plan } from "../../core/render/harness";
 import { REPO_ROOT, loadRawConfig } from "../../core/render/project-files";
+import { FIXTURE_CONFIG_DIR, fixtureEnv } from "../helpers/fixtures";
 import { secretsFor, type SecretName } from "../../core/secrets";
 import { STACK_NAMES, type StackName } from "../../core/stacks";
 import { canariesIn, canaryHits, makeCanaries } from "./lib/canaries";
@@ -73,7 +74,7 @@ beforeAll(async () => {
   try {
     for (const stack of STACK_NAMES) {
       const from = printed.length;
-      const capture = await captureStack(stack, { env: canaries });
+      const capture = await captureStack(stack, { env: canaries, configDir: FIXTURE_CONFIG_DIR });
       rendered.set(stack, { plan: capture.plan, error: capture.error, printed: printed.slice(from).join("\n") });
     }
   } finally {
@@ -133,7 +134,7 @@ describe("secret canaries", () => {
   it.each(STACK_NAMES)("%s: every secret the stack reads reaches its plan (the canaries are live)", async (stack) => {
     const plan = planOf(stack);
     const def = await loadStack(stack);
-    const { required } = secretsFor(stack, def.requiredSecrets(validateConfig(def, loadRawConfig(stack))));
+    const { required } = secretsFor(stack, def.requiredSecrets(validateConfig(def, loadRawConfig(stack, FIXTURE_CONFIG_DIR))));
     const seen = new Set<SecretName>();
     for (const r of plan.resources) for (const h of canaryHits(r.values, canaries)) seen.add(h.secret);
     for (const i of plan.invokes) for (const h of canaryHits(i.values, canaries)) seen.add(h.secret);
@@ -174,7 +175,7 @@ describe("secret canaries", () => {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
       ["--import", "tsx", "core/render/cli.ts", "hetzner", "--json", "--secrets-from-env"],
-      { cwd: REPO_ROOT, env: { ...process.env, ...canaries }, maxBuffer: 64 * 1024 * 1024, timeout: 90_000 },
+      { cwd: REPO_ROOT, env: fixtureEnv({ ...process.env, ...canaries }), maxBuffer: 64 * 1024 * 1024, timeout: 90_000 },
     );
     expect(canariesIn(stdout + stderr, canaries)).toEqual([]);
     expect(JSON.parse(stdout).stack).toBe("hetzner");

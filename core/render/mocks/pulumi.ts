@@ -2,6 +2,7 @@
  * Built-in Pulumi resources: stack references. The referenced stacks'
  * outputs are realistic examples matching what `talos` and `hetzner` export.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { stableUuid, type ProviderMocks } from "./types";
 
 const EXAMPLE_KUBECONFIG = [
@@ -24,7 +25,7 @@ const EXAMPLE_KUBECONFIG = [
   "",
 ].join("\n");
 
-/** Outputs of each referenced stack, keyed by the stack name (last path segment). */
+/** Outputs of each referenced stack, keyed by its role (the key under homelab:stackRefs). */
 export const STACK_REFERENCE_OUTPUTS: Record<string, { outputs: Record<string, unknown>; secret: string[] }> = {
   talos: {
     outputs: {
@@ -75,14 +76,35 @@ export const STACK_REFERENCE_OUTPUTS: Record<string, { outputs: Record<string, u
   },
 };
 
+/**
+ * The role (talos, hetzner) of a referenced stack. A user's stack may be named
+ * anything (`me/homelab/talos-prod`), so the role comes from the config the
+ * program runs with: the key of homelab:stackRefs whose value is the name.
+ * Without a match, the reference's logical name says it ("hetzner",
+ * "talos-self").
+ */
+export function stackReferenceRole(name: string, logicalName: string, config: Record<string, string>): string | undefined {
+  let refs: unknown;
+  try {
+    refs = JSON.parse(config["homelab:stackRefs"] ?? "null");
+  } catch {
+    refs = null;
+  }
+  if (refs && typeof refs === "object") {
+    const role = Object.entries(refs as Record<string, unknown>).find(([, value]) => value === name)?.[0];
+    if (role && role in STACK_REFERENCE_OUTPUTS) return role;
+  }
+  return Object.keys(STACK_REFERENCE_OUTPUTS).find((role) => logicalName === role || logicalName.startsWith(`${role}-`));
+}
+
 export const pulumiMocks: ProviderMocks = {
   resources: {
     "pulumi:pulumi:StackReference": (args) => {
       const name = String(args.inputs["name"] ?? args.name);
-      const stack = name.split("/").pop()!;
-      const ref = STACK_REFERENCE_OUTPUTS[stack];
+      const role = stackReferenceRole(name, args.name, pulumi.runtime.allConfig());
+      const ref = role === undefined ? undefined : STACK_REFERENCE_OUTPUTS[role];
       if (!ref)
-        throw new Error(`mock: no example outputs for stack reference "${name}" (core/render/mocks/pulumi.ts)`);
+        throw new Error(`mock: stack reference "${name}" (${args.name}) is neither homelab:stackRefs.talos nor .hetzner (core/render/mocks/pulumi.ts)`);
       return {
         id: name,
         state: { name, outputs: ref.outputs, secretOutputNames: ref.secret },
