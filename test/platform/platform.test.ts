@@ -407,8 +407,9 @@ describe("platform secrets", () => {
   });
 
   it("reads the kubeconfig from the stack named in homelab:stackRefs.talos", async () => {
-    await expect(
-      render("platform", { config: (c) => void (c.stackRefs.talos = "example-org/homelab/elsewhere") }),
-    ).rejects.toThrow(/example-org\/homelab\/elsewhere/);
+    const plan = await render("platform", { config: (c) => void (c.stackRefs.talos = "someone/lab/talos-elsewhere") });
+    const refs = plan.ofType("pulumi:pulumi:StackReference");
+    expect(refs.map((r) => r.readId)).toEqual(["someone/lab/talos-elsewhere"]);
+    expect(plan.one("cluster", "pulumi:providers:kubernetes").dependsOn).toContain(refs[0]!.urn);
   });
 });

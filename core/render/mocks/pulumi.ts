@@ -80,8 +80,8 @@ export const STACK_REFERENCE_OUTPUTS: Record<string, { outputs: Record<string, u
  * The role (talos, hetzner) of a referenced stack. A user's stack may be named
  * anything (`me/homelab/talos-prod`), so the role comes from the config the
  * program runs with: the key of homelab:stackRefs whose value is the name.
- * Without a match, the reference's logical name says it ("hetzner",
- * "talos-self").
+ * Without a match, the reference's logical name ("hetzner", "talos-self")
+ * or the name's last segment (".../hetzner") says it.
  */
 export function stackReferenceRole(name: string, logicalName: string, config: Record<string, string>): string | undefined {
   let refs: unknown;
@@ -94,7 +94,8 @@ export function stackReferenceRole(name: string, logicalName: string, config: Re
     const role = Object.entries(refs as Record<string, unknown>).find(([, value]) => value === name)?.[0];
     if (role && role in STACK_REFERENCE_OUTPUTS) return role;
   }
-  return Object.keys(STACK_REFERENCE_OUTPUTS).find((role) => logicalName === role || logicalName.startsWith(`${role}-`));
+  const last = name.split("/").pop();
+  return Object.keys(STACK_REFERENCE_OUTPUTS).find((role) => logicalName === role || logicalName.startsWith(`${role}-`) || last === role);
 }
 
 export const pulumiMocks: ProviderMocks = {
