@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 
@@ -19,6 +20,9 @@ export default defineConfig({
     // 2 workers: 110 s → 36 s for the whole suite on the 2-core box (bench/results.md).
     maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
+    // Every render that reads config files reads the example fixtures, never
+    // the user's root Pulumi*.yaml (core/render/project-files.ts configDir).
+    env: { HOMELAB_CONFIG_DIR: resolve("test/fixtures/config") },
     hookTimeout: 30_000,
     projects: [
       {

@@ -152,7 +152,8 @@ export function renderIn(cwd: string, stack: string, tsx: string): Promise<Rende
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [tsx, "core/render/cli.ts", stack, "--json"], {
       cwd,
-      env: { ...process.env, FORCE_COLOR: "0" },
+      // Each tree renders its own root Pulumi*.yaml, whatever HOMELAB_CONFIG_DIR says.
+      env: { ...process.env, FORCE_COLOR: "0", HOMELAB_CONFIG_DIR: "" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const out: Buffer[] = [];

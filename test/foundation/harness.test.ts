@@ -201,9 +201,9 @@ describe("dry run (`--preview`)", () => {
 
   it("renders every stack at preview", async () => {
     for (const stack of STACK_NAMES) {
-      const capture = await captureStack(stack, { dryRun: true });
+      const capture = await captureStack(stack, { dryRun: true, configDir: FIXTURE_CONFIG_DIR });
       expect(capture.error, stack).toBeUndefined();
-      expect(capture.plan!.resources.length, stack).toBe((await renderStack(stack)).resources.length);
+      expect(capture.plan!.resources.length, stack).toBe((await renderStack(stack, { configDir: FIXTURE_CONFIG_DIR })).resources.length);
     }
   });
 });
