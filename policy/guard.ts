@@ -42,6 +42,8 @@ export interface Subject {
   readonly secretPaths?: readonly string[];
   /** Input name → URNs of the resources that input's value came from. */
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  /** URNs of every resource it depends on: explicit dependsOn and through Output inputs. */
+  readonly dependsOn: readonly string[];
 }
 
 /** How the offline render writes a value that is not known until the resource exists. */

@@ -4,7 +4,8 @@
  * apply exactly this list to every offline render and to fixtures.
  */
 import type { Guard } from "./guard";
-import { ssoDenyByDefault } from "./rules/authentik";
+import { ssoDenyByDefault, ssoEnrollmentAllowList } from "./rules/authentik";
+import { noRetiredServerType } from "./rules/hetzner";
 import { ciliumThroughKubePrism, customObjectsMatchSchema } from "./rules/kubernetes";
 import { statefulProtected } from "./rules/protection";
 import { noBallooningOnPassthrough } from "./rules/proxmox";
@@ -23,4 +24,6 @@ export const GUARDS: readonly Guard[] = [
   ciliumThroughKubePrism,
   noBallooningOnPassthrough,
   ssoDenyByDefault,
+  ssoEnrollmentAllowList,
+  noRetiredServerType,
 ];

@@ -61,6 +61,7 @@ async function toJson(raw: unknown): Promise<Json> {
 
 type EngineResource = Pick<ResourceValidationArgs, "type" | "name" | "urn" | "props" | "opts"> & {
   readonly propertyDependencies?: PolicyResource["propertyDependencies"];
+  readonly dependencies?: PolicyResource["dependencies"];
 };
 
 /** The engine's view of a resource as a guard's Subject (secretness and retainOnDelete unknown: see Subject). */
@@ -76,6 +77,8 @@ export async function subjectOf(r: EngineResource): Promise<Subject> {
     protect: r.opts.protect,
     ignoreChanges: r.opts.ignoreChanges,
     propertyDependencies: dependencies,
+    // The engine gives a stack policy every resource's dependencies; a resource policy sees none.
+    dependsOn: (r.dependencies ?? []).map((d) => d.urn),
   };
 }
 

@@ -66,7 +66,7 @@ async function reported(guard: Guard, fixtures: readonly Fixture[]): Promise<Rep
     const byName = new Map(engine.map((e) => [e.name, e]));
     const resources = engine.map((e, i) => ({
       ...e,
-      dependencies: [],
+      dependencies: [...new Set(Object.values(fixtures[i]!.dependsOn ?? {}).flat())].map((n) => byName.get(n)!),
       propertyDependencies: Object.fromEntries(Object.entries(fixtures[i]!.dependsOn ?? {}).map(([k, names]) => [k, names.map((n) => byName.get(n)!)])),
     }));
     await (policy as StackValidationPolicy).validateStack({ resources, stackTags: new Map() } as unknown as StackValidationArgs, reportViolation);
@@ -91,7 +91,20 @@ const certificate = (spec: Json): Fixture => ({
   props: { apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "wildcard", namespace: "gateway" }, spec },
 });
 const APP: Fixture = { type: "authentik:index/application:Application", name: "grafana", props: { name: "Grafana", slug: "grafana" } };
-const binding = (app: string): Fixture => ({ type: "authentik:index/policyBinding:PolicyBinding", name: `${app}-admins`, props: { target: "uuid", group: "g", order: 0 }, dependsOn: { target: [app] } });
+const binding = (app: string, props: Record<string, Json> = { group: "g" }): Fixture => ({
+  type: "authentik:index/policyBinding:PolicyBinding",
+  name: `${app}-admins`,
+  props: { target: "uuid", order: 0, ...props },
+  dependsOn: { target: [app] },
+});
+const flow = (policyEngineMode: string): Fixture => ({ type: "authentik:index/flow:Flow", name: "enrollment", props: { slug: "homelab-github-enrollment", designation: "enrollment", policyEngineMode } });
+const github = (enrollmentFlow?: string): Fixture => ({
+  type: "authentik:index/sourceOauth:SourceOauth",
+  name: "github",
+  props: { slug: "github", providerType: "github", ...(enrollmentFlow ? { enrollmentFlow: "flow-uuid" } : {}) },
+  ...(enrollmentFlow ? { dependsOn: { enrollmentFlow: [enrollmentFlow] } } : {}),
+});
+const server = (serverType: string): Fixture => ({ type: "hcloud:index/server:Server", name: "bifrost", props: { name: "bifrost", serverType, location: "fsn1" } });
 
 /**
  * Per guard: fixture sets that break it (each must be reported) and sets
@@ -160,8 +173,16 @@ const FIXTURES: Record<string, { readonly bad: readonly Fixture[][]; readonly go
     ],
   },
   "sso-deny-by-default": {
-    bad: [[APP], [APP, { ...APP, name: "argocd", props: { slug: "argocd" } }, binding("argocd")]],
-    good: [[APP, binding("grafana")], []],
+    bad: [[APP], [APP, { ...APP, name: "argocd", props: { slug: "argocd" } }, binding("argocd")], [APP, binding("grafana", { group: "g", enabled: false })], [APP, binding("grafana", { group: "g", negate: true })]],
+    good: [[APP, binding("grafana")], [APP, binding("grafana", { policy: "p" })], []],
+  },
+  "sso-enrollment-allow-list": {
+    bad: [[github()], [flow("any"), binding("enrollment", { policy: "p" }), github("enrollment")], [flow("all"), github("enrollment")]],
+    good: [[flow("all"), binding("enrollment", { policy: "p" }), github("enrollment")], [APP, binding("grafana")]],
+  },
+  "no-retired-server-type": {
+    bad: [[server("cx22")], [server("CPX11")]],
+    good: [[server("cx23")], [server("cax11")], [server(UNKNOWN_VALUE)]],
   },
 };
 

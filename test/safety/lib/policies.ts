@@ -19,6 +19,7 @@ export function subjectOfResource(r: CapturedResource): Subject {
     ignoreChanges: r.ignoreChanges,
     secretPaths: r.secretPaths,
     propertyDependencies: r.propertyDependencies,
+    dependsOn: r.dependsOn,
   };
 }
 
@@ -32,6 +33,7 @@ export function subjectOfInvoke(i: CapturedInvoke): Subject {
     ignoreChanges: [],
     secretPaths: i.secretPaths,
     propertyDependencies: {},
+    dependsOn: [],
   };
 }
 
