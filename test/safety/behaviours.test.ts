@@ -40,7 +40,7 @@ describe("Talos cluster identity survives config changes", () => {
   it("a Talos version change in config, or an older provider default, never reaches the machine secrets", async () => {
     const rolledBack = await render("talos", {
       config: (c: ConfigValues) => {
-        c["talos"] = { ...c["talos"], version: "v1.12.0" };
+        c["talos"] = { ...c["talos"], version: "v1.13.0" };
       },
     });
     const [before] = (await base()).ofType(SECRETS);

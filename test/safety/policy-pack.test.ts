@@ -250,6 +250,7 @@ describe("no-plain-secrets over the render's view (the only place secretness is 
     ignoreChanges: [],
     secretPaths,
     propertyDependencies: {},
+    dependsOn: [],
   });
   const guard = GUARDS.find((g) => g.name === "no-plain-secrets")!;
   const check = (s: ReturnType<typeof subject>) => (guard.kind === "resource" ? guard.check(s) : expect.fail("resource guard"));
