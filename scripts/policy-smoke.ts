@@ -26,6 +26,8 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { REPO_ROOT } from "../core/render/project-files";
 import { SECRET_SIG, SIG_KEY, type Json } from "../core/render/wire";
+import { GUARDS } from "../policy/guards";
+import { levelOf } from "../policy/pack";
 
 // The gRPC and protobuf copies the pack itself runs with.
 const fromPolicy = createRequire(require.resolve("@pulumi/policy"));
@@ -88,14 +90,18 @@ const firewall = (sources: Json): Resource => ({
   props: { name: "smoke", rules: [{ direction: "in", protocol: "tcp", port: "22", sourceIps: sources }] },
 });
 
-/** Resource → the policies that must (and only they) report it, at which level. */
+/** The level the pack reports a policy at (pending guards only warn). */
+const level = (name: string) => levelOf(GUARDS.find((g) => g.name === name)!);
+const reports = (...names: string[]) => Object.fromEntries(names.map((n) => [n, level(n)]));
+
+/** Resource → the policies that must (and only they) report it, at their level. */
 const CASES: ReadonlyArray<{ readonly what: string; readonly resource: Resource; readonly expect: Record<string, string> }> = [
-  { what: "SSH open to a union of CIDRs covering IPv4", resource: firewall(["0.0.0.0/1", "128.0.0.0/1"]), expect: { "ssh-admin-sources-only": "mandatory" } },
+  { what: "SSH open to a union of CIDRs covering IPv4", resource: firewall(["0.0.0.0/1", "128.0.0.0/1"]), expect: reports("ssh-admin-sources-only") },
   { what: "SSH open to an admin /32 and a source unknown at preview", resource: firewall(["198.51.100.23/32", UNKNOWN]), expect: {} },
   {
     what: "a remote command whose secret connection pins no host key",
     resource: { type: "command:remote:Command", name: "smoke-command", props: { connection: secret({ host: "203.0.113.7", user: "root" }), create: "true" } },
-    expect: { "ssh-host-key-pinned": "advisory" },
+    expect: reports("ssh-host-key-pinned"),
   },
   {
     what: "a file copied as a text asset holding a compose file with an untagged image",
@@ -104,9 +110,9 @@ const CASES: ReadonlyArray<{ readonly what: string; readonly resource: Resource;
       name: "smoke-copy",
       props: { connection: secret({ host: "203.0.113.7", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBmX3cVb6F3n9VZ6Q0yXvW0m8i1b0mYl1xEw3aQ7tq9s" }), remotePath: "/opt/x/compose.yaml", source: textAsset("services:\n  web:\n    image: nginx\n") },
     },
-    expect: { "container-image-pinned": "mandatory" },
+    expect: reports("container-image-pinned"),
   },
-  { what: "machine secrets without protect", resource: { type: "talos:machine/secrets:Secrets", name: "smoke-secrets", props: { talosVersion: "v1.13.0" } }, expect: { "stateful-protected": "mandatory" } },
+  { what: "machine secrets without protect", resource: { type: "talos:machine/secrets:Secrets", name: "smoke-secrets", props: { talosVersion: "v1.13.0" } }, expect: reports("stateful-protected") },
   { what: "protected machine secrets", resource: { type: "talos:machine/secrets:Secrets", name: "smoke-secrets", props: { talosVersion: "v1.13.0" }, protect: true }, expect: {} },
   {
     what: "a cert-manager Certificate that fails its upstream schema (loaded with import())",
@@ -115,7 +121,7 @@ const CASES: ReadonlyArray<{ readonly what: string; readonly resource: Resource;
       name: "smoke-certificate",
       props: { apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "x" }, spec: { secretName: "x", issuerRef: { name: "x" }, dnsNames: "not-a-list" } },
     },
-    expect: { "custom-objects-match-schema": "mandatory" },
+    expect: reports("custom-objects-match-schema"),
   },
 ];
 

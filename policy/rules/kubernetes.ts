@@ -2,7 +2,10 @@
  * Kubernetes guards: custom objects against their upstream schemas, and how
  * Cilium reaches the API server.
  */
-import { clean, isObject, UNKNOWN_VALUE, type ResourceGuard, type Violation } from "../guard";
+import { ciliumApiThroughKubePrism } from "../../core/talos/checks";
+import type { Json } from "../../core/render/wire";
+import { clean, isObject, UNKNOWN_VALUE, type ResourceGuard, type StackGuard, type Violation } from "../guard";
+import { walkDeep } from "../walk";
 import { HELM_TYPES } from "./versions";
 
 type ModelClass = new (data: unknown) => { validate(): void };
@@ -103,30 +106,35 @@ export const customObjectsMatchSchema: ResourceGuard = {
 
 /**
  * KubePrism: Talos runs a load balancer for the API server on every node at
- * localhost:7445 (siderolabs/talos pkg/machinery/constants/constants.go
- * DefaultKubePrismPort), the endpoint Talos' own Cilium guide and e2e test
- * (hack/test/e2e.sh, --set=k8sServiceHost=localhost) give Cilium.
+ * localhost (port 7445 by default: siderolabs/talos
+ * pkg/machinery/constants/constants.go DefaultKubePrismPort; the talos stack
+ * sets it from homelab:talos.kubePrismPort into machine.features.kubePrism).
+ * The rule is the talos stack's own (core/talos/checks.ts
+ * ciliumApiThroughKubePrism), given the port the machine configs of the same
+ * plan enable.
  */
-export const KUBEPRISM = { host: "localhost", port: 7445 } as const;
-
-export const ciliumThroughKubePrism: ResourceGuard = {
-  kind: "resource",
+export const ciliumThroughKubePrism: StackGuard = {
+  kind: "stack",
   name: "cilium-through-kubeprism",
-  description: "Cilium reaches the Kubernetes API through KubePrism (k8sServiceHost localhost, k8sServicePort 7445).",
-  why: "Cilium replaces kube-proxy, so it cannot use the Service IP of the API; pointed at one control-plane address or a VIP it loses the API (and the cluster its network) when that node or the VIP is down.",
-  fix: "set the Cilium Helm values k8sServiceHost: localhost and k8sServicePort: 7445 (KubePrism, enabled by default since Talos 1.6).",
-  status: "pending",
+  description: "Cilium reaches the Kubernetes API through KubePrism (k8sServiceHost localhost, k8sServicePort the port the machine configs enable).",
+  why: "Cilium replaces kube-proxy, so it cannot use the Service IP of the API; pointed at one control-plane address or the VIP it loses the API (and the cluster its network) when that node or the VIP is down.",
+  fix: "set the Cilium Helm values k8sServiceHost: localhost and k8sServicePort to homelab:talos.kubePrismPort (7445 by default).",
+  status: "enforced",
   level: "mandatory",
-  check(r) {
-    if (!HELM_TYPES.includes(r.type) || r.props["chart"] !== "cilium") return clean(0);
-    const values = r.props["values"];
-    const host = isObject(values) ? values["k8sServiceHost"] : undefined;
-    const port = isObject(values) ? values["k8sServicePort"] : undefined;
+  check(resources) {
+    const releases = resources.filter((r) => HELM_TYPES.includes(r.type) && r.props["chart"] === "cilium");
+    const ports = new Set<number>();
+    for (const r of resources)
+      for (const { path, value } of walkDeep(r.props as Json))
+        if (/(^|\.|>)machine\.features\.kubePrism\.port$/.test(path) && typeof value === "number") ports.add(value);
+    const port = ports.size === 1 ? [...ports][0] : undefined;
     const violations: Violation[] = [];
-    if (host !== KUBEPRISM.host && host !== UNKNOWN_VALUE)
-      violations.push({ where: `${r.name} values.k8sServiceHost`, problem: `Cilium reaches the API at ${JSON.stringify(host ?? null)}, not KubePrism's ${KUBEPRISM.host}` });
-    if (Number(port) !== KUBEPRISM.port && port !== UNKNOWN_VALUE)
-      violations.push({ where: `${r.name} values.k8sServicePort`, problem: `Cilium reaches the API on port ${JSON.stringify(port ?? null)}, not KubePrism's ${KUBEPRISM.port}` });
-    return { violations, examined: 1 };
+    for (const r of releases) {
+      const values = r.props["values"];
+      if (!isObject(values) || values["k8sServiceHost"] === UNKNOWN_VALUE || values["k8sServicePort"] === UNKNOWN_VALUE) continue;
+      const problem = ciliumApiThroughKubePrism(values, port);
+      if (problem) violations.push({ where: `${r.name} values`, urn: r.urn, problem });
+    }
+    return { violations, examined: releases.length };
   },
 };

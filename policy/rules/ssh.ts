@@ -1,92 +1,10 @@
 /**
  * SSH guards: who may reach port 22, and whom our own SSH connections trust.
  */
-import { isIP } from "node:net";
+import { adminSourceProblems } from "../../core/net/cidr";
 import type { Json } from "../../core/render/wire";
 import { clean, get, isObject, UNKNOWN_VALUE, type Outcome, type ResourceGuard, type Violation } from "../guard";
 import { walk } from "../walk";
-
-// ---------------------------------------------------------------------------
-// Address arithmetic: does a set of sources, taken together, cover every
-// address of IPv4 or of IPv6? Decided on numbers, so no spelling (0.0.0.0/0,
-// 0::/0, ::0/0) and no union (0.0.0.0/1 + 128.0.0.0/1) slips through.
-
-interface Range {
-  readonly first: bigint;
-  readonly last: bigint;
-}
-
-const V4_BITS = 32;
-const V6_BITS = 128;
-
-function v4ToBig(text: string): bigint | undefined {
-  if (isIP(text) !== 4) return undefined;
-  return text.split(".").reduce((acc, part) => acc * 256n + BigInt(Number(part)), 0n);
-}
-
-function v6ToBig(text: string): bigint | undefined {
-  if (isIP(text) !== 6) return undefined;
-  let address = text;
-  // An embedded IPv4 tail (::ffff:192.0.2.1) becomes two hextets.
-  const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
-  if (tail) {
-    const v4 = v4ToBig(tail[1]!)!;
-    address = `${address.slice(0, tail.index)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
-  }
-  const [head, rest] = address.split("::") as [string, string | undefined];
-  const left = head ? head.split(":") : [];
-  const right = rest === undefined ? [] : rest ? rest.split(":") : [];
-  const zeros = rest === undefined ? [] : Array<string>(8 - left.length - right.length).fill("0");
-  return [...left, ...zeros, ...right].reduce((acc, hextet) => acc * 65536n + BigInt(parseInt(hextet, 16)), 0n);
-}
-
-/** A source (`a.b.c.d`, `a.b.c.d/n`, `x::y/n`) as a range of one family; undefined when it is not an address. */
-export function sourceRange(source: string): { family: 4 | 6; range: Range } | undefined {
-  const [address = "", prefixText, ...extra] = source.trim().split("/");
-  if (extra.length > 0) return undefined;
-  const family = isIP(address);
-  if (family !== 4 && family !== 6) return undefined;
-  const bits = family === 4 ? V4_BITS : V6_BITS;
-  if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) return undefined;
-  const prefix = prefixText === undefined ? bits : Number(prefixText);
-  if (prefix > bits) return undefined;
-  const value = (family === 4 ? v4ToBig(address) : v6ToBig(address))!;
-  const size = 1n << BigInt(bits - prefix);
-  const first = (value / size) * size;
-  return { family, range: { first, last: first + size - 1n } };
-}
-
-/** True when the union of the ranges covers every address from 0 to 2^bits - 1. */
-function coversAll(ranges: readonly Range[], bits: number): boolean {
-  const sorted = [...ranges].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
-  let next = 0n; // first address not yet covered
-  for (const r of sorted) {
-    if (r.first > next) return false;
-    if (r.last + 1n > next) next = r.last + 1n;
-  }
-  return next >= 1n << BigInt(bits);
-}
-
-const ANY_WORDS = new Set(["any", "all", "*", "world", "internet"]);
-
-/**
- * Why a list of sources opens a port to the world, or undefined when it does
- * not: a word meaning "any", a source that is not an address (so nothing can
- * be decided about it), or a union covering all of IPv4 or all of IPv6.
- */
-export function worldReason(sources: readonly string[]): string | undefined {
-  const ranges: Record<4 | 6, Range[]> = { 4: [], 6: [] };
-  for (const source of sources) {
-    if (ANY_WORDS.has(source.trim().toLowerCase())) return `source ${JSON.stringify(source)} means any address`;
-    if (source === UNKNOWN_VALUE) continue; // decided when the value is known (at up)
-    const parsed = sourceRange(source);
-    if (!parsed) return `source ${JSON.stringify(source)} is not an address or CIDR, so what it admits cannot be decided`;
-    ranges[parsed.family].push(parsed.range);
-  }
-  if (coversAll(ranges[4], V4_BITS)) return `sources ${JSON.stringify(sources)} together cover every IPv4 address`;
-  if (coversAll(ranges[6], V6_BITS)) return `sources ${JSON.stringify(sources)} together cover every IPv6 address`;
-  return undefined;
-}
 
 // ---------------------------------------------------------------------------
 
@@ -109,14 +27,17 @@ function coversSsh(port: Json | undefined, protocol: Json | undefined): boolean 
 /**
  * Firewall-rule-shaped objects anywhere in a resource's inputs (a source list
  * plus a port or protocol, inbound), over resource types and property names,
- * so a new firewall of any provider is checked too.
+ * so a new firewall of any provider is checked too. The sources are judged by
+ * the hetzner stack's own address arithmetic (core/net/cidr.ts
+ * adminSourceProblems): any spelling or union covering a whole family, more
+ * than a /8 of IPv4 or a /32 of IPv6, or an entry that is not a CIDR.
  */
 export const sshAdminSourcesOnly: ResourceGuard = {
   kind: "resource",
   name: "ssh-admin-sources-only",
-  description: "No inbound firewall rule lets the whole Internet reach SSH (port 22), by address arithmetic.",
-  why: "SSH on the edge server is the way in as root; it must be reachable from the admin networks only, and no spelling or union of CIDRs may widen that to everyone.",
-  fix: "list only your admin networks in homelab:firewall.adminCidrs (like 198.51.100.23/32); never 0.0.0.0/0, ::/0 or ranges that together cover the whole address space.",
+  description: "Inbound SSH (port 22) is open to admin networks only, decided by address arithmetic.",
+  why: "SSH on the edge server is the way in as an admin with sudo; it must be reachable from the admin networks only, and no spelling or union of CIDRs may widen that to the Internet or a large slice of it.",
+  fix: "list only your admin networks in homelab:firewall.adminCidrs (like 198.51.100.23/32, at most a /8 of IPv4 or a /32 of IPv6 in total); if you opened SSH on purpose (homelab:firewall.allowSshFromAnywhere), run that preview with HOMELAB_SKIP_POLICY=1.",
   status: "enforced",
   level: "mandatory",
   check(r) {
@@ -132,9 +53,10 @@ export const sshAdminSourcesOnly: ResourceGuard = {
       examined++;
       const port = PORT_KEYS.map((k) => value[k]).find((v) => v !== undefined);
       if (!coversSsh(port, value["protocol"])) continue;
-      const sources = ([] as Json[]).concat(value[sourceKey] ?? []).map((x) => String(x));
-      const reason = worldReason(sources);
-      if (reason) violations.push({ where: `${r.name} ${path}`, problem: `opens SSH (port 22) to the world: ${reason}` });
+      // A source not known until up (another resource's address) is judged then.
+      const sources = ([] as Json[]).concat(value[sourceKey] ?? []).map((x) => String(x)).filter((x) => x !== UNKNOWN_VALUE);
+      for (const problem of adminSourceProblems(sources))
+        violations.push({ where: `${r.name} ${path}${problem.index === undefined ? "" : `[${problem.index}]`}`, problem: `SSH (port 22) source ${problem.message}` });
     }
     return { violations, examined };
   },
@@ -156,7 +78,7 @@ export const sshHostKeyPinned: ResourceGuard = {
   description: "Every SSH connection the program opens (command remote.Command and remote.CopyToRemote) pins the server's host key.",
   why: "without connection.hostKey pulumi-command accepts any host key, so whoever answers on that address (a spoofed DNS name, a reused IP) receives the secrets sent over stdin.",
   fix: "set connection.hostKey (and proxy.hostKey for a bastion) to the server's public host key, e.g. the key the stack generates and installs through cloud-init.",
-  status: "pending",
+  status: "enforced",
   level: "mandatory",
   check(r) {
     if (!SSH_TYPES.has(r.type)) return clean(0);

@@ -26,7 +26,6 @@ import { UNKNOWN_VALUE, type Guard } from "../../policy/guard";
 import { GUARDS } from "../../policy/guards";
 import { levelOf, POLICIES } from "../../policy/pack";
 import { loadSchemas } from "../../policy/rules/kubernetes";
-import { worldReason } from "../../policy/rules/ssh";
 
 /** A resource as a fixture writes it; the engine's shape is made from it. */
 interface Fixture {
@@ -81,6 +80,12 @@ const firewall = (sourceIps: Json, port: Json = "22", protocol = "tcp"): Fixture
 const remoteCommand = (connection: Json, type = "command:remote:Command"): Fixture => ({ type, props: { connection, create: "true" } });
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBmX3cVb6F3n9VZ6Q0yXvW0m8i1b0mYl1xEw3aQ7tq9s";
 const release = (chart: string, version: Json, values: Json = {}): Fixture => ({ type: "kubernetes:helm.sh/v3:Release", props: { chart, version, values } });
+/** A Talos config apply whose patch enables KubePrism on `port` (machine.features.kubePrism). */
+const machineConfig = (port: number): Fixture => ({
+  type: "talos:machine/configurationApply:ConfigurationApply",
+  name: "cp-1",
+  props: { configPatches: [`machine:\n  features:\n    kubePrism:\n      enabled: true\n      port: ${port}\n`] },
+});
 const vm = (memory: Json, hostpcis?: Json): Fixture => ({
   type: "proxmoxve:index/vmLegacy:VmLegacy",
   props: { name: "gpu", memory, ...(hostpcis ? { hostpcis } : {}) },
@@ -121,8 +126,18 @@ const FIXTURES: Record<string, { readonly bad: readonly Fixture[][]; readonly go
       [firewall(["any"], "any")],
       [firewall(["not-an-address"])],
       [firewall(["0.0.0.0/0"], null)],
+      [firewall(["0.0.0.0/1"])],
+      [firewall(["10.0.0.0/8", "11.0.0.0/8"])],
+      [firewall(["::ffff:0.0.0.0/96"])],
+      [firewall([UNKNOWN_VALUE, "0.0.0.0/0"])],
     ],
-    good: [[firewall(["198.51.100.23/32", "2001:db8:77::/48"])], [firewall(["0.0.0.0/0"], "443")], [firewall(["0.0.0.0/0"], "22", "udp")], [firewall(["0.0.0.0/1"])], [firewall([UNKNOWN_VALUE])]],
+    good: [
+      [firewall(["198.51.100.23/32", "2001:db8:77::/48"])],
+      [firewall(["10.0.0.0/8", "2001:db8::/32"])],
+      [firewall(["0.0.0.0/0"], "443")],
+      [firewall(["0.0.0.0/0"], "22", "udp")],
+      [firewall([UNKNOWN_VALUE])],
+    ],
   },
   "ssh-host-key-pinned": {
     bad: [[remoteCommand({ host: "203.0.113.7", user: "root" })], [remoteCommand({ host: "h", hostKey: "" }, "command:remote:CopyToRemote")], [remoteCommand({ host: "h", hostKey: HOST_KEY, proxy: { host: "bastion" } })]],
@@ -160,8 +175,16 @@ const FIXTURES: Record<string, { readonly bad: readonly Fixture[][]; readonly go
     good: [[certificate({ secretName: "wildcard-tls", issuerRef: { name: "le", kind: "ClusterIssuer" }, dnsNames: ["*.lab.example.com"] })]],
   },
   "cilium-through-kubeprism": {
-    bad: [[release("cilium", "1.18.12", { k8sServiceHost: "10.10.0.10", k8sServicePort: 6443 })], [release("cilium", "1.18.12", { k8sServiceHost: "localhost", k8sServicePort: 6443 })], [release("cilium", "1.18.12", {})]],
-    good: [[release("cilium", "1.18.12", { k8sServiceHost: "localhost", k8sServicePort: 7445 })], [release("argo-cd", "9.3.4", { k8sServiceHost: "10.0.0.1" })]],
+    bad: [
+      [release("cilium", "1.18.12", { k8sServiceHost: "10.10.0.10", k8sServicePort: 6443 })],
+      [release("cilium", "1.18.12", { k8sServiceHost: "localhost", k8sServicePort: 6443 }), machineConfig(7445)],
+      [release("cilium", "1.18.12", {})],
+    ],
+    good: [
+      [release("cilium", "1.18.12", { k8sServiceHost: "localhost", k8sServicePort: 7445 }), machineConfig(7445)],
+      [release("cilium", "1.18.12", { k8sServiceHost: "localhost", k8sServicePort: 7446 }), machineConfig(7446)],
+      [release("argo-cd", "9.3.4", { k8sServiceHost: "10.0.0.1" })],
+    ],
   },
   "no-ballooning-on-passthrough": {
     bad: [[vm({ dedicated: 65536, floating: 32768 }, [{ device: "hostpci0", mapping: "rtx-4090" }])]],
@@ -263,20 +286,4 @@ describe("no-plain-secrets over the render's view (the only place secretness is 
   it("accepts secrets, public keys and flags", () => {
     expect(check(subject({ password: "hunter2", publicKey: "ssh-ed25519 AAAA", retrieveKey: true }, ["password"])).violations).toEqual([]);
   });
-});
-
-describe("SSH sources by address arithmetic", () => {
-  it.each([
-    [["0.0.0.0/0"]],
-    [["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/2"]],
-    [["::/0"]],
-    [["::0/0"]],
-    [["0:0:0:0:0:0:0:0/0"]],
-    [["::/1", "8000::/2", "c000::/2"]],
-    [["*"]],
-  ])("%j opens SSH to the world", (sources) => expect(worldReason(sources)).toBeDefined());
-
-  it.each([[["0.0.0.0/1", "128.0.0.0/2"]], [["198.51.100.23/32", "2001:db8::/32"]], [["10.0.0.0/8", "fd00::/8"]], [[]]])("%j does not", (sources) =>
-    expect(worldReason(sources)).toBeUndefined(),
-  );
 });
