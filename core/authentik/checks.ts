@@ -8,9 +8,14 @@
  *   whose policies must all pass and that has an enabled policy bound to it
  *   (Authentik's default source enrollment flow admits every account).
  *
+ * - every redirect URI of an OAuth2 provider is exact, or a wildcard pattern
+ *   the rules in redirect-uris.ts produce.
+ *
  * Dependencies stand in for values: a binding's `target` is the application's
  * computed `uuid`, so a binding targets an application when it depends on it.
  */
+
+import { redirectEntryProblem } from "./redirect-uris";
 
 /** The part of a planned resource these checks read. */
 export interface PlannedResource {
@@ -64,4 +69,27 @@ export function openSourceEnrollments(resources: readonly PlannedResource[]): st
       return !enrollment.some((f) => inputsOf(f)["policyEngineMode"] === "all" && bound.has(f.urn));
     })
     .map((r) => r.urn);
+}
+
+export const OAUTH2_PROVIDER_TYPE = "authentik:index/providerOauth2:ProviderOauth2";
+
+/**
+ * Redirect URIs of OAuth2 providers in the plan that break the wildcard rules
+ * (see redirect-uris.ts), with the reason. `allowedDomains`: the project
+ * domain (plus any app hosts) host wildcards may range under.
+ */
+export function redirectUriViolations(resources: readonly PlannedResource[], allowedDomains: readonly string[]): { urn: string; url: string; problem: string }[] {
+  return resources
+    .filter((r) => r.type === OAUTH2_PROVIDER_TYPE)
+    .flatMap((r) => {
+      const entries = inputsOf(r)["allowedRedirectUris"];
+      if (!Array.isArray(entries)) return [];
+      return entries.flatMap((e: unknown) => {
+        const { matching_mode, url } = (e ?? {}) as { matching_mode?: unknown; url?: unknown };
+        if (typeof url !== "string" || (matching_mode !== "strict" && matching_mode !== "regex"))
+          return [{ urn: r.urn, url: String(url), problem: "expected { matching_mode: strict | regex, url }" }];
+        const problem = redirectEntryProblem({ matching_mode, url }, allowedDomains);
+        return problem === undefined ? [] : [{ urn: r.urn, url, problem }];
+      });
+    });
 }

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { ConfigIssue } from "../config/errors";
 import { describe, dnsLabel, duplicates, httpUrl } from "../config/primitives";
 import { isSecretName, secretRef, type SecretName } from "../secrets";
-import { redirectUriProblem } from "./redirect-uris";
+import { redirectUriProblem, wildcardDomains } from "./redirect-uris";
 
 
 /**
@@ -207,7 +207,11 @@ export const oidcAppSchema = z
     clientType: z.enum(["public", "confidential"]),
     /** Name of the secret in core/secrets.ts holding the client secret. Required for confidential clients. */
     clientSecret: secretRef.optional(),
-    /** Exact URIs, or with `*` standing for part of one URL component (see redirect-uris.ts). */
+    /**
+     * Exact URIs; or with `*` for whole host labels under the project domain or
+     * the launchUrl host (https://*.lab.example.com/cb), or for the port of a
+     * loopback host (http://localhost:*\/cb). See redirect-uris.ts.
+     */
     redirectUris: z.array(z.string()).min(1, { error: "expected at least one redirect URI" }),
     launchUrl: httpUrl.optional(),
     description: z.string().max(200).optional(),
@@ -276,6 +280,8 @@ export const authentikShape = {
 
 /** The parts of the stack config the rules read (the full config satisfies it). */
 export interface AuthentikConfigView {
+  /** The project domain: host wildcards in redirect URIs may range under it. */
+  readonly domain: string;
   readonly authentik: z.output<typeof authentikSchema>;
   readonly githubSource: z.output<typeof githubSourceSchema>;
   readonly oidcApps: readonly OidcAppConfig[];
@@ -304,7 +310,7 @@ export function validateAuthentik(c: AuthentikConfigView): ConfigIssue[] {
     if (app.clientType === "public" && app.clientSecret !== undefined)
       issues.push({ path: ["oidcApps", i, "clientSecret"], message: `public client "${app.slug}" has no secret; remove clientSecret or set clientType: confidential` });
     app.redirectUris.forEach((uri, u) => {
-      const problem = redirectUriProblem(uri);
+      const problem = redirectUriProblem(uri, wildcardDomains(c.domain, app.launchUrl));
       if (problem) issues.push({ path: ["oidcApps", i, "redirectUris", u], message: problem });
     });
   });

@@ -78,6 +78,7 @@ export default defineStack({
           provider,
           app,
           publicUrl,
+          domain: config.domain,
           // Rules guarantee confidential apps name a secret, and requiredSecrets made it required.
           ...(app.clientSecret !== undefined ? { clientSecret: secrets.require(app.clientSecret as SecretName) } : {}),
           authenticationFlow: flows.authentication,

@@ -6,13 +6,15 @@ import * as authentik from "@pulumi/authentik";
 import * as pulumi from "@pulumi/pulumi";
 import { bindAccess } from "./access";
 import type { Access, OidcAppConfig } from "./config";
-import { redirectUriEntry } from "./redirect-uris";
+import { redirectUriEntry, wildcardDomains } from "./redirect-uris";
 
 export interface OidcAppArgs {
   readonly provider: authentik.Provider;
   readonly app: OidcAppConfig;
   /** Public base URL of Authentik, like https://auth.lab.example.com (no trailing slash). */
   readonly publicUrl: string;
+  /** The project domain: host wildcards in redirect URIs range under it (or under the app's launchUrl host). */
+  readonly domain: string;
   /** Client secret for confidential clients; a Pulumi secret. */
   readonly clientSecret?: pulumi.Input<string>;
   /** Flow ids. */
@@ -56,7 +58,7 @@ export class OidcApp extends pulumi.ComponentResource {
         clientType: app.clientType,
         // Public clients have no secret; confidential ones use the one from the secrets table.
         ...(args.clientSecret !== undefined ? { clientSecret: args.clientSecret } : {}),
-        allowedRedirectUris: app.redirectUris.map((uri) => ({ ...redirectUriEntry(uri) })),
+        allowedRedirectUris: app.redirectUris.map((uri) => ({ ...redirectUriEntry(uri, wildcardDomains(args.domain, app.launchUrl)) })),
         authenticationFlow: args.authenticationFlow,
         authorizationFlow: args.authorizationFlow,
         invalidationFlow: args.invalidationFlow,

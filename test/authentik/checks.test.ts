@@ -2,7 +2,7 @@
 // an effective binding, and OAuth sources whose enrollment is open. Run on the
 // committed example's render (everything bound) and on plans with one thing removed.
 import { beforeAll, describe, expect, it } from "vitest";
-import { openSourceEnrollments, unboundApplications, type PlannedResource } from "../../core/authentik/checks";
+import { openSourceEnrollments, redirectUriViolations, unboundApplications, type PlannedResource } from "../../core/authentik/checks";
 import { render } from "../helpers/plan";
 
 let resources: PlannedResource[];
@@ -47,5 +47,17 @@ describe("openSourceEnrollments", () => {
 
   it("reports the source when it enrolls through a flow outside the plan (Authentik's default)", () => {
     expect(openSourceEnrollments(without("github-enrollment-flow"))).toEqual([urnOf("github-source")]);
+  });
+});
+
+describe("redirectUriViolations", () => {
+  it("finds nothing in the example plan", () => {
+    expect(redirectUriViolations(resources, ["lab.example.com"])).toEqual([]);
+  });
+
+  it("reports a hand-written catch-all pattern on a provider", () => {
+    const loose = [{ matching_mode: "regex", url: "^https://.*$" }];
+    const found = redirectUriViolations(withInputs("grafana-provider", { allowedRedirectUris: loose }), ["lab.example.com"]);
+    expect(found.map((v) => [v.urn, v.url])).toEqual([[urnOf("grafana-provider"), "^https://.*$"]]);
   });
 });

@@ -158,6 +158,19 @@ describe("authentik access config (deny by default)", () => {
   });
 });
 
+describe("redirect URI config", () => {
+  it("rejects a wildcard outside the project domain and one inside a label, naming each URI", async () => {
+    const err = await renderConfigError("authentik", {
+      config: (c) => {
+        c.oidcApps[1].redirectUris = ["https://*.evil.test/login/generic_oauth", "https://graf*.lab.example.com/login/generic_oauth"];
+      },
+    });
+    expect(paths(err)).toEqual(["homelab:oidcApps[1].redirectUris[0]", "homelab:oidcApps[1].redirectUris[1]"]);
+    expect(err.message).toContain('only range over hosts under "lab.example.com" or "grafana.lab.example.com"');
+    expect(err.message).toContain("whole host label");
+  });
+});
+
 describe("GitHub enrollment config", () => {
   it("rejects a GitHub source that admits nobody, and says how to open it on purpose", async () => {
     const err = await renderConfigError("authentik", {
