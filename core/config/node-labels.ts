@@ -21,6 +21,15 @@ export const labelKey = z.string().regex(/^([a-z0-9]([a-z0-9.-]*[a-z0-9])?\/)?[A
   error: (issue) => `expected a Kubernetes label key like homelab/pool or nvidia.com/gpu.present, got ${describe(issue.input)}`,
 });
 
+/**
+ * A label (or taint) value: empty, or up to 63 letters, digits, `-`, `_` and
+ * `.`, starting and ending alphanumeric (k8s.io/apimachinery validation,
+ * IsValidLabelValue). The API server refuses anything else.
+ */
+export const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/, {
+  error: (issue) => `expected a Kubernetes label value (up to 63 letters, digits, '-', '_' or '.', alphanumeric at both ends), got ${describe(issue.input)}`,
+});
+
 /** Keys in the Kubernetes namespaces that a kubelet may set on its own Node (IsKubeletLabel). */
 export const KUBELET_LABELS = [
   "kubernetes.io/hostname",

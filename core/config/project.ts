@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { cidrContains, cidrRange, hostRange, parseCidr, parseIPv4, rangeContains, rangesOverlap } from "../net/ipv4";
 import type { ConfigIssue } from "./errors";
-import { kubeletForbiddenLabel, labelKey } from "./node-labels";
+import { kubeletForbiddenLabel, labelKey, labelValue } from "./node-labels";
 import {
   dnsLabel,
   duplicates,
@@ -103,7 +103,7 @@ export const nodeSchema = z
      * k8s.io keys outside node.kubernetes.io/, topology.kubernetes.io/zone and
      * region, …) are refused: Talos sets worker labels with the kubelet's credential.
      */
-    labels: z.record(labelKey, z.string().max(63)).default({}),
+    labels: z.record(labelKey, labelValue).default({}),
     /** Extra static routes for this node (not the default route, not inside the LAN). */
     routes: z.array(routeSchema).default([]),
   })

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { ConfigIssue } from "../config/errors";
-import { kubeletForbiddenLabel, labelKey } from "../config/node-labels";
+import { kubeletForbiddenLabel, labelKey, labelValue } from "../config/node-labels";
 import { chartVersion, describe, dnsLabel, duplicates, gitUrl, httpUrl, vVersion } from "../config/primitives";
 import type { NodeConfig } from "../config/project";
 import type { SecretName } from "../secrets";
@@ -86,7 +86,7 @@ const kernelModule = z.string().regex(/^[a-z0-9_-]+$/, {
   error: (issue) => `expected a kernel module name like iscsi_tcp, got ${JSON.stringify(issue.input)}`,
 });
 
-const labels = z.record(labelKey, z.string().max(63));
+const labels = z.record(labelKey, labelValue);
 
 const proxmoxHostSchema = z
   .object({
@@ -198,7 +198,7 @@ export const talosSchema = z
         labels: labels.default({ "homelab/pool": "gpu", "nvidia.com/gpu.present": "true" }),
         /** Keeps ordinary pods off GPU nodes; GPU workloads tolerate it. */
         taint: z
-          .object({ key: labelKey, value: z.string().max(63), effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]) })
+          .object({ key: labelKey, value: labelValue, effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]) })
           .strict()
           .default({ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }),
       })

@@ -37,6 +37,8 @@ describe("talos config rules on real hardware", () => {
     ["a kubernetes.io label in the worker labels", (c) => (c["talos"].workers.labels = { "kubernetes.io/role": "general" }), /^homelab:talos\.workers\.labels\.kubernetes\.io\/role: a worker's kubelet may not set/],
     ["a k8s.io label in the GPU labels", (c) => (c["talos"].gpu.labels = { "example.k8s.io/gpu": "true" }), /^homelab:talos\.gpu\.labels\.example\.k8s\.io\/gpu: a worker's kubelet may not set/],
     ["a node-restriction label", (c) => (node(c, "k8s-worker-2")["labels"] = { "node-restriction.kubernetes.io/pool": "a" }), /^homelab:nodes\[4\]\.labels\.node-restriction\.kubernetes\.io\/pool: .*reserves for labels only an administrator sets/],
+    ["a label value the API server refuses", (c) => (node(c, "k8s-worker-1")["labels"] = { "homelab/zone": "rack 1" }), /^homelab:nodes\[3\]\.labels\.homelab\/zone: expected a Kubernetes label value .*got "rack 1"$/],
+    ["a taint value the API server refuses", (c) => (c["talos"].gpu.taint.value = "-yes"), /^homelab:talos\.gpu\.taint\.value: expected a Kubernetes label value/],
     // VLAN
     ["workers tagged on a LAN the rest reach untagged", (c) => (node(c, "k8s-worker-1")["network"] = { bridge: "vmbr0", vlan: 10 }), /^homelab:nodes\[3\]\.network\.vlan: VLAN 10 differs from homelab:nodes\[0\] \(k8s-cp-1, untagged\); every node on the LAN subnet 10\.10\.0\.0\/24 needs the same VLAN, or set network\.vlanOverride/],
     // Nameservers, routes
