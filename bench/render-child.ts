@@ -80,10 +80,13 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(`${JSON.stringify(stats)}\n`);
 }
 
+// The exit status is set, not forced: process.exit() can cut output still in the pipe.
 main(process.argv.slice(2)).then(
-  () => process.exit(0),
+  () => {
+    process.exitCode = 0;
+  },
   (err: unknown) => {
     process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );

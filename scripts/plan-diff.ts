@@ -1,45 +1,81 @@
 /**
- * Compares two offline renders (the DESIGN §6 JSON of one stack) and formats
- * the difference for a reviewer: resources added, removed and changed, with
- * every changed input as `path: old → new`. Pure: no files, no processes, so
- * it is unit-tested on its own; scripts/render-diff.ts does the rendering.
+ * Compares two offline renders (the JSON document of one stack) and formats
+ * the difference for a reviewer the way `pulumi preview` would show it:
+ * resources added, removed, updated and REPLACED, with every changed input as
+ * `path: old → new`. A resource is replaced when an input changes that its
+ * provider replaces on (scripts/diff-replacements.ts) or that its own
+ * `replaceOnChanges` lists; changes under its `ignoreChanges` are left out, as
+ * the engine leaves them; replacing or deleting a protected resource is an
+ * error, as it is for the engine. Pure: no files, no processes, so it is
+ * unit-tested on its own; scripts/render-diff.ts does the rendering.
  *
  * Secrets arrive already redacted as "[secret]"; a secret that changed value
  * therefore shows no change, which is the price of a credential-free diff.
  */
-
+import { structuredPatch } from "diff";
+import { compareText as compare } from "../core/compare";
 import type { PlanDocument, PlanInvoke, PlanResource } from "../core/render/format";
 import type { Json } from "../core/render/wire";
+import { replaceRulesFor } from "./diff-replacements";
 
 export type { Json, PlanDocument, PlanInvoke, PlanResource };
 
+/** A step into a value: an object key or a list index (the index in HEAD, or in the base for an element HEAD dropped). */
+export type Segment = string | number;
+
 /** `undefined` on one side means the value is absent there. */
 export interface ValueChange {
+  /** Where, as printed: `a.b[0]`, `rules[name=dns].port`, `manifest⟨json⟩.spec`. */
   readonly path: string;
+  /** Where, as steps through the value (JSON text is looked into transparently), for matching Pulumi property paths. */
+  readonly at: readonly Segment[];
   readonly before: Json | undefined;
   readonly after: Json | undefined;
+}
+
+/** Why a resource is replaced: the changed paths a rule covers, what the rule says, and where that comes from. */
+export interface Replacement {
+  readonly paths: string[];
+  readonly why: string;
+  readonly source: string;
 }
 
 export interface ResourceChange {
   readonly urn: string;
   readonly type: string;
   readonly name: string;
-  /** Changed inputs, one per leaf path. */
+  /** Changed inputs, one per leaf path, without those under `ignoreChanges`. */
   readonly inputs: ValueChange[];
-  /** Changed resource options: parent, provider, protect. */
+  /** Changed inputs the engine leaves alone (`ignoreChanges`), listed nowhere else. */
+  readonly ignored: ValueChange[];
+  /** Changed resource options: parent, provider, protect and the others of the document. */
   readonly options: ValueChange[];
   readonly dependsOnAdded: string[];
   readonly dependsOnRemoved: string[];
+  /** Non-empty: the change re-creates the resource. */
+  readonly replace: Replacement[];
+  /** The base URN when HEAD carries the resource over from it by an alias (a rename or move). */
+  readonly renamedFrom?: string;
+}
+
+/** Something the real `pulumi preview` / `up` would refuse. */
+export interface PlanError {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly message: string;
 }
 
 export interface StackDiff {
   readonly stack: string;
   readonly added: PlanResource[];
   readonly removed: PlanResource[];
+  /** Updated in place or replaced (`replace` non-empty). */
   readonly changed: ResourceChange[];
   readonly outputs: ValueChange[];
   readonly invokesAdded: PlanInvoke[];
   readonly invokesRemoved: PlanInvoke[];
+  readonly errors: PlanError[];
 }
 
 /** What render-diff learned about one stack: a diff, and/or why a side did not render. */
@@ -75,8 +111,14 @@ export function parsePlanDocument(text: string): PlanDocument {
       name: typeof r["name"] === "string" ? r["name"] : "",
       parent: typeof r["parent"] === "string" ? r["parent"] : null,
       provider: typeof r["provider"] === "string" ? r["provider"] : null,
-      dependsOn: Array.isArray(r["dependsOn"]) ? (r["dependsOn"] as unknown[]).map(String) : [],
+      dependsOn: strings(r["dependsOn"]),
       protect: r["protect"] === true,
+      ignoreChanges: strings(r["ignoreChanges"]),
+      replaceOnChanges: strings(r["replaceOnChanges"]),
+      deleteBeforeReplace: r["deleteBeforeReplace"] === true,
+      retainOnDelete: r["retainOnDelete"] === true,
+      import: typeof r["import"] === "string" ? r["import"] : null,
+      aliases: strings(r["aliases"]),
       inputs: (r["inputs"] ?? {}) as Json,
     };
   });
@@ -88,6 +130,10 @@ export function parsePlanDocument(text: string): PlanDocument {
   return { stack: doc["stack"] as string, resources, invokes, outputs };
 }
 
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : [];
+}
+
 export function emptyPlan(stack: string): PlanDocument {
   return { stack, resources: [], invokes: [], outputs: {} };
 }
@@ -97,14 +143,49 @@ export function emptyPlan(stack: string): PlanDocument {
 export function diffPlans(base: PlanDocument, head: PlanDocument): StackDiff {
   const before = new Map(base.resources.map((r) => [r.urn, r]));
   const after = new Map(head.resources.map((r) => [r.urn, r]));
-  const added = head.resources.filter((r) => !before.has(r.urn));
-  const removed = base.resources.filter((r) => !after.has(r.urn));
+  // A HEAD resource whose alias names a base URN that HEAD no longer has keeps that resource's state.
+  const carried = new Map<string, PlanResource>();
+  for (const r of head.resources) {
+    if (before.has(r.urn)) continue;
+    const old = r.aliases.find((a) => before.has(a) && !after.has(a));
+    if (old !== undefined) carried.set(r.urn, before.get(old)!);
+  }
+  const carriedFrom = new Set([...carried.values()].map((r) => r.urn));
+  const added = head.resources.filter((r) => !before.has(r.urn) && !carried.has(r.urn));
+  const removed = base.resources.filter((r) => !after.has(r.urn) && !carriedFrom.has(r.urn));
   const changed: ResourceChange[] = [];
   for (const r of head.resources) {
-    const old = before.get(r.urn);
+    const old = before.get(r.urn) ?? carried.get(r.urn);
     if (!old) continue;
     const change = diffResource(old, r);
     if (change) changed.push(change);
+  }
+  const errors: PlanError[] = [];
+  for (const c of inTreeOrder(changed, head.resources)) {
+    const old = before.get(c.urn) ?? carried.get(c.urn)!;
+    const now = after.get(c.urn)!;
+    // The engine refuses a replacement only while the resource stays protected:
+    // unprotecting and replacing in one update is allowed (pulumi/pulumi
+    // pkg/resource/deploy/step_generator.go, `new.Protect && old.Protect`).
+    if (c.replace.length > 0 && old.protect && now.protect) {
+      errors.push({
+        urn: c.urn,
+        type: c.type,
+        name: c.name,
+        message: `replaces a protected resource, which the engine refuses: ${c.replace.map((r) => `${r.paths.join(", ")} (${r.why})`).join("; ")}`,
+      });
+    }
+  }
+  for (const r of inTreeOrder(removed, base.resources)) {
+    // A delete is refused while the state says protected (pulumi/pulumi pkg/resource/deploy/step.go, DeleteStep).
+    if (r.protect) {
+      errors.push({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        message: "deletes a protected resource, which the engine refuses: it is no longer in the program (rename it with an alias to keep it)",
+      });
+    }
   }
   const invokeKey = (i: PlanInvoke) => `${i.token} ${canonical(i.args)}`;
   const baseInvokes = new Set(base.invokes.map(invokeKey));
@@ -117,6 +198,7 @@ export function diffPlans(base: PlanDocument, head: PlanDocument): StackDiff {
     outputs: diffValues(base.outputs, head.outputs, ""),
     invokesAdded: dedupe(head.invokes.filter((i) => !baseInvokes.has(invokeKey(i))), invokeKey),
     invokesRemoved: dedupe(base.invokes.filter((i) => !headInvokes.has(invokeKey(i))), invokeKey),
+    errors,
   };
 }
 
@@ -126,18 +208,101 @@ export function hasChanges(d: StackDiff): boolean {
   );
 }
 
+/** Options of the document besides parent, provider and protect, compared as values. */
+const OPTION_KEYS = ["ignoreChanges", "replaceOnChanges", "deleteBeforeReplace", "retainOnDelete", "import", "aliases"] as const;
+
 function diffResource(old: PlanResource, now: PlanResource): ResourceChange | undefined {
-  const inputs = diffValues(withoutIgnored(old.inputs), withoutIgnored(now.inputs), "");
+  const all = diffValues(withoutIgnored(old.inputs), withoutIgnored(now.inputs), "");
+  // The engine applies the ignoreChanges of the program being previewed.
+  const ignore = now.ignoreChanges.map(parsePropertyPath);
+  const ignored = all.filter((c) => ignore.some((p) => covers(p, c.at)));
+  const inputs = all.filter((c) => !ignored.includes(c));
   const options: ValueChange[] = [];
-  if (old.parent !== now.parent) options.push({ path: "parent", before: old.parent, after: now.parent });
-  if (old.provider !== now.provider) options.push({ path: "provider", before: old.provider, after: now.provider });
-  if (old.protect !== now.protect) options.push({ path: "protect", before: old.protect, after: now.protect });
+  if (old.parent !== now.parent) options.push({ path: "parent", at: [], before: old.parent, after: now.parent });
+  if (old.provider !== now.provider) options.push({ path: "provider", at: [], before: old.provider, after: now.provider });
+  if (old.protect !== now.protect) options.push({ path: "protect", at: [], before: old.protect, after: now.protect });
+  for (const key of OPTION_KEYS) {
+    const [b, a] = [old[key] ?? null, now[key] ?? null] as [Json, Json];
+    if (canonical(b) !== canonical(a)) options.push({ path: key, at: [], before: b, after: a });
+  }
   const oldDeps = new Set(old.dependsOn);
   const newDeps = new Set(now.dependsOn);
   const dependsOnAdded = [...newDeps].filter((d) => !oldDeps.has(d)).sort(compare);
   const dependsOnRemoved = [...oldDeps].filter((d) => !newDeps.has(d)).sort(compare);
-  if (inputs.length + options.length + dependsOnAdded.length + dependsOnRemoved.length === 0) return undefined;
-  return { urn: now.urn, type: now.type, name: now.name, inputs, options, dependsOnAdded, dependsOnRemoved };
+  const renamedFrom = old.urn !== now.urn ? old.urn : undefined;
+  // Only ignored inputs changed: the engine sees no change, and neither does the diff.
+  if (inputs.length + options.length + dependsOnAdded.length + dependsOnRemoved.length === 0 && !renamedFrom) return undefined;
+  return {
+    urn: now.urn,
+    type: now.type,
+    name: now.name,
+    inputs,
+    ignored,
+    options,
+    dependsOnAdded,
+    dependsOnRemoved,
+    replace: replacements(old, now, inputs),
+    ...(renamedFrom ? { renamedFrom } : {}),
+  };
+}
+
+/**
+ * Why the changed inputs re-create the resource: its own `replaceOnChanges`
+ * first, then the provider's replace-forcing inputs for paths the option did
+ * not already explain.
+ */
+function replacements(old: PlanResource, now: PlanResource, changes: ValueChange[]): Replacement[] {
+  const out: Replacement[] = [];
+  const explained = new Set<ValueChange>();
+  const own = now.replaceOnChanges.map(parsePropertyPath);
+  const byOption = changes.filter((c) => own.some((p) => touches(p, c.at)));
+  if (byOption.length) {
+    out.push({
+      paths: byOption.map((c) => c.path),
+      why: `listed in the resource's replaceOnChanges (${now.replaceOnChanges.join(", ")})`,
+      source: "resource option",
+    });
+    for (const c of byOption) explained.add(c);
+  }
+  const inputsOf = (r: PlanResource) => (isObject(r.inputs) ? r.inputs : {});
+  for (const rule of replaceRulesFor(now.type)) {
+    const patterns = rule.paths.map(parsePropertyPath);
+    const hits = changes.filter((c) => patterns.some((p) => touches(p, c.at)));
+    if (hits.length === 0 || hits.every((c) => explained.has(c))) continue;
+    if (rule.when && !rule.when(inputsOf(old), inputsOf(now))) continue;
+    out.push({ paths: hits.map((c) => c.path), why: rule.why, source: rule.source });
+  }
+  return out;
+}
+
+/**
+ * A Pulumi property path (`disks[0].fileId`, `triggers[*]`, `a["b.c"]`) as
+ * steps; `*` matches any key or index.
+ */
+export function parsePropertyPath(path: string): Segment[] {
+  const steps: Segment[] = [];
+  const re = /\[\s*(\d+|\*|"(?:[^"\\]|\\.)*")\s*\]|\.?([^.[\]]+)/g;
+  for (const m of path.matchAll(re)) {
+    if (m[2] !== undefined) steps.push(m[2]);
+    else if (m[1] === "*") steps.push("*");
+    else if (m[1]!.startsWith('"')) steps.push(JSON.parse(m[1]!) as string);
+    else steps.push(Number(m[1]));
+  }
+  return steps;
+}
+
+const stepMatches = (pattern: Segment, step: Segment) => pattern === "*" || pattern === step;
+
+/** The pattern names this location or one of its ancestors: the change lies under it (ignoreChanges). */
+function covers(pattern: Segment[], at: readonly Segment[]): boolean {
+  return pattern.length <= at.length && pattern.every((p, i) => stepMatches(p, at[i]!));
+}
+
+/** The change lies under the pattern, or is a whole value that holds it (replace-forcing inputs). */
+function touches(pattern: Segment[], at: readonly Segment[]): boolean {
+  const n = Math.min(pattern.length, at.length);
+  for (let i = 0; i < n; i++) if (!stepMatches(pattern[i]!, at[i]!)) return false;
+  return true;
 }
 
 /**
@@ -146,11 +311,11 @@ function diffResource(old: PlanResource, now: PlanResource): ResourceChange | un
  * insertion does not shift every later element); other arrays by index.
  * Strings holding a JSON object or array on both sides are compared as JSON.
  */
-export function diffValues(before: Json | undefined, after: Json | undefined, path: string): ValueChange[] {
+export function diffValues(before: Json | undefined, after: Json | undefined, path: string, at: readonly Segment[] = []): ValueChange[] {
   if (before === undefined && after === undefined) return [];
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compare);
-    return keys.flatMap((k) => diffValues(before[k], after[k], joinKey(path, k)));
+    return keys.flatMap((k) => diffValues(before[k], after[k], joinKey(path, k), [...at, k]));
   }
   if (Array.isArray(before) && Array.isArray(after)) {
     const b = namedIndex(before);
@@ -159,37 +324,40 @@ export function diffValues(before: Json | undefined, after: Json | undefined, pa
       const names = [...new Set([...b.keys(), ...a.keys()])];
       // Keep the order of HEAD, then names only the base had.
       names.sort((x, y) => order(a, x) - order(a, y) || order(b, x) - order(b, y));
-      return names.flatMap((n) => diffValues(b.get(n), a.get(n), `${path}[name=${n}]`));
+      return names.flatMap((n) => {
+        const index = a.has(n) ? order(a, n) : order(b, n);
+        return diffValues(b.get(n), a.get(n), `${path}[name=${n}]`, [...at, index]);
+      });
     }
     const length = Math.max(before.length, after.length);
     const changes: ValueChange[] = [];
-    for (let i = 0; i < length; i++) changes.push(...diffValues(before[i], after[i], `${path}[${i}]`));
+    for (let i = 0; i < length; i++) changes.push(...diffValues(before[i], after[i], `${path}[${i}]`, [...at, i]));
     return changes;
   }
   if (typeof before === "string" && typeof after === "string" && before !== after) {
     const b = parseJsonText(before);
     const a = parseJsonText(after);
-    if (b !== undefined && a !== undefined) return diffValues(b, a, `${path}⟨json⟩`);
+    if (b !== undefined && a !== undefined) return diffValues(b, a, `${path}⟨json⟩`, at);
   }
   // One side absent or a container: list the present side's leaves so every line is `path: old → new`.
-  if (before === undefined && isContainer(after)) return leaves(after, path).map(([p, v]) => ({ path: p, before: undefined, after: v }));
-  if (after === undefined && isContainer(before)) return leaves(before, path).map(([p, v]) => ({ path: p, before: v, after: undefined }));
+  if (before === undefined && isContainer(after)) return leaves(after, path, at).map(([p, v, where]) => ({ path: p, at: where, before: undefined, after: v }));
+  if (after === undefined && isContainer(before)) return leaves(before, path, at).map(([p, v, where]) => ({ path: p, at: where, before: v, after: undefined }));
   if (canonical(before ?? null) === canonical(after ?? null) && (before === undefined) === (after === undefined)) return [];
-  return [{ path: path || "(value)", before, after }];
+  return [{ path: path || "(value)", at, before, after }];
 }
 
 /** Every leaf of a value with its path; empty objects and arrays count as leaves. */
-export function leaves(value: Json, path: string): [string, Json][] {
+export function leaves(value: Json, path: string, at: readonly Segment[] = []): [string, Json, Segment[]][] {
   if (isObject(value)) {
     const keys = Object.keys(value).filter((k) => !IGNORED_INPUT_KEYS.has(k)).sort(compare);
-    if (keys.length === 0) return [[path || "(value)", value]];
-    return keys.flatMap((k) => leaves(value[k]!, joinKey(path, k)));
+    if (keys.length === 0) return [[path || "(value)", value, [...at]]];
+    return keys.flatMap((k) => leaves(value[k]!, joinKey(path, k), [...at, k]));
   }
   if (Array.isArray(value)) {
-    if (value.length === 0) return [[path || "(value)", value]];
-    return value.flatMap((v, i) => leaves(v, `${path}[${i}]`));
+    if (value.length === 0) return [[path || "(value)", value, [...at]]];
+    return value.flatMap((v, i) => leaves(v, `${path}[${i}]`, [...at, i]));
   }
-  return [[path || "(value)", value]];
+  return [[path || "(value)", value, [...at]]];
 }
 
 function withoutIgnored(inputs: Json): Json {
@@ -266,17 +434,27 @@ export function formatReport(title: string, reports: StackReport[], options: For
 function summarize(reports: StackReport[]): string {
   const failing = reports.filter((r) => r.headError).map((r) => r.stack);
   const changed = reports.filter((r) => r.diff && hasChanges(r.diff)).map((r) => r.stack);
+  const refused = reports.filter((r) => r.diff && r.diff.errors.length > 0).map((r) => r.stack);
   const parts = [
     changed.length ? `changed: ${changed.join(", ")}` : "no stack changed",
     failing.length ? `FAILS TO RENDER: ${failing.join(", ")}` : "",
+    refused.length ? `ERRORS (pulumi would refuse): ${refused.join(", ")}` : "",
   ].filter(Boolean);
   return parts.join("; ");
+}
+
+/** The change would fail for real: a stack does not render, or the engine would refuse a step. */
+export function hasErrors(reports: StackReport[]): boolean {
+  return reports.some((r) => r.headError !== undefined || (r.diff?.errors.length ?? 0) > 0);
 }
 
 export function formatStack(report: StackReport, options: FormatOptions = {}): string {
   const md = options.markdown === true;
   const d = report.diff;
-  const counts = d ? `${d.added.length} to add, ${d.changed.length} to change, ${d.removed.length} to remove` : "";
+  const replaced = d ? d.changed.filter((c) => c.replace.length > 0).length : 0;
+  const counts = d
+    ? `${d.added.length} to add, ${d.changed.length - replaced} to change, ${replaced} to replace, ${d.removed.length} to remove`
+    : "";
   let headline: string;
   if (report.headError) headline = "does not render at HEAD";
   else if (d && !hasChanges(d)) headline = "no changes";
@@ -285,6 +463,7 @@ export function formatStack(report: StackReport, options: FormatOptions = {}): s
   const notes: string[] = [];
   if (report.headError) notes.push(`HEAD render failed: ${report.headError}`);
   if (report.baseError) notes.push(`base did not render (${report.baseError}); HEAD is compared with an empty plan`);
+  for (const e of d?.errors ?? []) notes.push(`error: ${e.type}  ${e.name} ${e.message}`);
   const body = d && hasChanges(d) ? formatDiffBody(d, options) : [];
   if (md) {
     for (const n of notes) lines.push("", `> ${n.replace(/\n/g, "\n> ")}`);
@@ -315,14 +494,22 @@ function formatDiffBody(d: StackDiff, options: FormatOptions): string[] {
       lines.push(`      ${path}: ${show(value, max)}`);
     }
   }
+  const refused = new Set(d.errors.map((e) => e.urn));
   for (const c of d.changed) {
-    lines.push(`~ ${label(c)}`);
+    const replaced = c.replace.length > 0;
+    lines.push(`${replaced ? "+-" : "~"} ${label(c)}${replaced ? "  (replace)" : ""}`);
+    if (c.renamedFrom) lines.push(`      (renamed from ${c.renamedFrom.split("::").slice(2).join("::")}, by alias)`);
     for (const ch of c.inputs) lines.push(...formatChange(ch));
+    for (const r of c.replace) lines.push(`      ⇒ replaced: ${r.paths.join(", ")}: ${r.why} [${r.source}]`);
+    if (refused.has(c.urn)) lines.push("!     ERROR: the resource is protected, so pulumi refuses this replacement");
     for (const ch of c.options) lines.push(`      (${ch.path}) ${show(ch.before, max)} → ${show(ch.after, max)}`);
     for (const dep of c.dependsOnAdded) lines.push(`      (dependsOn) + ${urnName(dep)}`);
     for (const dep of c.dependsOnRemoved) lines.push(`      (dependsOn) - ${urnName(dep)}`);
   }
-  for (const r of d.removed) lines.push(`- ${label(r)}`);
+  for (const r of d.removed) {
+    lines.push(`- ${label(r)}${r.retainOnDelete ? "  (retainOnDelete: left in place, dropped from the stack)" : ""}`);
+    if (refused.has(r.urn)) lines.push("!     ERROR: the resource is protected, so pulumi refuses to delete it");
+  }
   if (d.outputs.length) {
     lines.push("~ outputs");
     for (const ch of d.outputs) lines.push(...formatChange(ch));
@@ -377,78 +564,23 @@ function excerpt(before: string, after: string, context = 24): [string, string] 
 
 /**
  * Line diff of two texts: "- " removed, "+ " added, "  " context (one line
- * around each change), "  …" where unchanged lines are skipped. LCS on the
- * part between the common prefix and suffix, which is small for real edits.
+ * around each change), "  …" where unchanged lines are skipped.
  */
 export function lineDiff(before: string, after: string, context = 1): string[] {
-  const a = before.split("\n");
-  const b = after.split("\n");
-  let pre = 0;
-  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
-  let suf = 0;
-  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
-  const midA = a.slice(pre, a.length - suf);
-  const midB = b.slice(pre, b.length - suf);
-  const ops: { op: " " | "-" | "+"; text: string }[] = [];
-  for (const line of a.slice(0, pre)) ops.push({ op: " ", text: line });
-  if (midA.length * midB.length > 4_000_000) {
-    // Too large for LCS: show the whole middle as replaced.
-    for (const line of midA) ops.push({ op: "-", text: line });
-    for (const line of midB) ops.push({ op: "+", text: line });
-  } else {
-    ops.push(...lcsOps(midA, midB));
-  }
-  for (const line of a.slice(a.length - suf)) ops.push({ op: " ", text: line });
-
-  const keep = ops.map((o) => o.op !== " ");
-  const visible = ops.map((_, i) => {
-    for (let j = Math.max(0, i - context); j <= Math.min(ops.length - 1, i + context); j++) if (keep[j]) return true;
-    return false;
-  });
+  // A final newline on both sides makes the last line a line like the others.
+  const { hunks } = structuredPatch("", "", `${before}\n`, `${after}\n`, "", "", { context });
+  const total = before.split("\n").length;
   const lines: string[] = [];
-  let skipped = false;
-  ops.forEach((o, i) => {
-    if (visible[i]) {
-      if (skipped) lines.push("  …");
-      skipped = false;
-      lines.push(`${o.op} ${o.text}`);
-    } else {
-      skipped = true;
-    }
-  });
-  if (skipped) lines.push("  …");
+  let next = 1; // the first line of `before` not shown yet
+  for (const h of hunks) {
+    // A hunk that only inserts names the line it follows.
+    const start = h.oldLines === 0 ? h.oldStart + 1 : h.oldStart;
+    if (start > next) lines.push("  …");
+    for (const l of h.lines) lines.push(`${l[0]} ${l.slice(1)}`);
+    next = start + h.oldLines;
+  }
+  if (next <= total) lines.push("  …");
   return lines;
-}
-
-function lcsOps(a: string[], b: string[]): { op: " " | "-" | "+"; text: string }[] {
-  const n = a.length;
-  const m = b.length;
-  // table[i][j] = LCS length of a[i..] and b[j..]
-  const table: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      table[i]![j] = a[i] === b[j] ? table[i + 1]![j + 1]! + 1 : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
-    }
-  }
-  const ops: { op: " " | "-" | "+"; text: string }[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (a[i] === b[j]) {
-      ops.push({ op: " ", text: a[i]! });
-      i++;
-      j++;
-    } else if (table[i + 1]![j]! >= table[i]![j + 1]!) {
-      ops.push({ op: "-", text: a[i]! });
-      i++;
-    } else {
-      ops.push({ op: "+", text: b[j]! });
-      j++;
-    }
-  }
-  while (i < n) ops.push({ op: "-", text: a[i++]! });
-  while (j < m) ops.push({ op: "+", text: b[j++]! });
-  return ops;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -471,10 +603,6 @@ function canonical(v: Json): string {
       .join(",")}}`;
   }
   return JSON.stringify(v);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

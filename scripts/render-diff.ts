@@ -14,46 +14,54 @@
  * same as ours, and compiled with tsc into the worktree when they differ, so
  * the base never runs HEAD's provider bindings.
  *
- * Exit status: 0 diff printed; 1 some stack does not render at HEAD; 2 usage
- * or git problem.
+ * Exit status: 0 diff printed; 1 some stack does not render at HEAD, or the
+ * change would make pulumi refuse a step (replacing or deleting a protected
+ * resource); 2 usage or git problem. The status is set, never forced: the
+ * whole report reaches a slow reader (core/render/run-cli.ts).
  */
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { STACK_NAMES } from "../core/stacks";
-import { formatReport, parsePlanDocument, reportFor, type RenderResult, type StackReport } from "./plan-diff";
+import { parseArgs } from "node:util";
+import { describeBug, runCli } from "../core/render/run-cli";
+import { isStackName, STACK_NAMES } from "../core/stacks";
+import { formatReport, hasErrors, parsePlanDocument, reportFor, type RenderResult, type StackReport } from "./plan-diff";
 
-const USAGE = `usage: npm run render:diff -- <base-ref> [--stacks ${STACK_NAMES.join(",")}] [--markdown]`;
+const USAGE = `usage: npm run render:diff -- <base-ref> [--stacks ${STACK_NAMES.join(",")}] [--markdown] [--mermaid]`;
 const RENDER_TIMEOUT_MS = 180_000;
 
 interface Args {
   readonly base: string;
   readonly stacks: string[];
   readonly markdown: boolean;
+  /** Add a mermaid graph of the changed resources and their neighbours. */
+  readonly mermaid: boolean;
 }
 
 class UsageError extends Error {}
 
-export function parseArgs(argv: string[]): Args {
-  let base: string | undefined;
-  let stacks: string[] = [...STACK_NAMES];
-  let markdown = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--markdown") markdown = true;
-    else if (a === "--stacks" || a.startsWith("--stacks=")) {
-      const value = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
-      if (!value) throw new UsageError("--stacks needs a comma-separated list");
-      stacks = value.split(",").map((s) => s.trim()).filter(Boolean);
-      const unknown = stacks.filter((s) => !(STACK_NAMES as readonly string[]).includes(s));
-      if (unknown.length || stacks.length === 0) throw new UsageError(`unknown stack ${unknown.join(", ") || "(none given)"}; stacks: ${STACK_NAMES.join(", ")}`);
-    } else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}`);
-    else if (base === undefined) base = a;
-    else throw new UsageError(`unexpected argument ${a}`);
+export function parseArguments(argv: string[]): Args {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { stacks: { type: "string" }, markdown: { type: "boolean", default: false }, mermaid: { type: "boolean", default: false } },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
-  if (!base) throw new UsageError("missing <base-ref>");
-  return { base, stacks, markdown };
+  const { values, positionals } = parsed;
+  let stacks: string[] = [...STACK_NAMES];
+  if (values.stacks !== undefined) {
+    stacks = values.stacks.split(",").map((s) => s.trim()).filter(Boolean);
+    const unknown = stacks.filter((s) => !isStackName(s));
+    if (unknown.length || stacks.length === 0) throw new UsageError(`unknown stack ${unknown.join(", ") || "(none given)"}; stacks: ${STACK_NAMES.join(", ")}`);
+  }
+  if (positionals.length === 0) throw new UsageError("missing <base-ref>");
+  if (positionals.length > 1) throw new UsageError(`unexpected argument ${positionals[1]}`);
+  return { base: positionals[0]!, stacks, markdown: values.markdown, mermaid: values.mermaid };
 }
 
 function git(cwd: string, args: string[]): string {
@@ -215,9 +223,10 @@ export async function renderDiff(args: Args, cwd: string, log: (m: string) => vo
     fs.rmSync(tmp, { recursive: true, force: true });
     spawnSyncQuiet("git", ["worktree", "prune"], root);
   };
-  const onSignal = () => {
+  // Interrupted: remove the worktree, then end the way the signal would have.
+  const onSignal = (signal: NodeJS.Signals) => {
     cleanup();
-    process.exit(130);
+    process.kill(process.pid, signal);
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
@@ -248,7 +257,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let args: Args;
   try {
-    args = parseArgs(argv);
+    args = parseArguments(argv);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
     return 2;
@@ -256,7 +265,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const { text, reports } = await renderDiff(args, process.cwd(), (m) => process.stderr.write(`${m}\n`));
     process.stdout.write(text);
-    return reports.some((r) => r.headError !== undefined) ? 1 : 0;
+    return hasErrors(reports) ? 1 : 0;
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`${err.message}\n`);
@@ -269,5 +278,5 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  runCli(() => main(process.argv.slice(2)), (err) => `render-diff failed (a bug, please report it):\n${describeBug(err)}\n`);
 }

@@ -12,6 +12,7 @@
  * renamed resource with `aliases: [{ name: "<old>" }]` keeps its identity.
  */
 import { renderStack } from "../core/render/harness";
+import { describeBug, runCli } from "../core/render/run-cli";
 import { STACK_NAMES, isStackName } from "../core/stacks";
 import { FIXTURE_CONFIG_DIR } from "../test/helpers/fixtures";
 import { engineUrns, readSnapshot, snapshotFile, writeSnapshot } from "../test/safety/lib/urns";
@@ -35,10 +36,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runCli(() => main(process.argv.slice(2)), (err) => `${describeBug(err)}\n`);

@@ -7,14 +7,15 @@
  * runs the program as `pulumi preview` does (a dry run of a stack with no
  * state: what providers compute is unknown).
  *
- * The exit status is set, never forced with `process.exit()`: a forced exit
- * drops whatever of a large plan still sits in the pipe to a slow reader.
+ * The exit status is set, never forced (see run-cli.ts): a large plan
+ * reaches a slow reader whole.
  */
 import { parseArgs } from "node:util";
 import { isUserError } from "../config/errors";
 import { STACK_NAMES } from "../stacks";
 import { planToJson, planToText } from "./format";
 import { renderStack } from "./harness";
+import { describeBug, runCli } from "./run-cli";
 
 const USAGE = `usage: npm run render -- <stack> [--json] [--preview] [--secrets-from-env]
 stacks: ${STACK_NAMES.join(", ")}`;
@@ -62,12 +63,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`render failed (a bug, please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 70;
-  },
-);
+runCli(() => main(process.argv.slice(2)), (err) => `render failed (a bug, please report it):\n${describeBug(err)}\n`);

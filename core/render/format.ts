@@ -14,6 +14,16 @@ export interface PlanResource {
   readonly provider: string | null;
   readonly dependsOn: string[];
   readonly protect: boolean;
+  /** Input paths the engine leaves alone when they change (Pulumi's path syntax: `disks[0].fileId`). */
+  readonly ignoreChanges: string[];
+  /** Input paths whose change replaces the resource, on top of what its provider replaces on. */
+  readonly replaceOnChanges: string[];
+  readonly deleteBeforeReplace: boolean;
+  readonly retainOnDelete: boolean;
+  /** The id of an existing resource this one adopts, or null. */
+  readonly import: string | null;
+  /** URNs of earlier identities whose state this resource keeps (renames, moves). */
+  readonly aliases: string[];
   readonly inputs: Json;
 }
 
@@ -42,6 +52,12 @@ export function planToJson(plan: Plan): string {
       provider: r.provider,
       dependsOn: r.dependsOn,
       protect: r.protect,
+      ignoreChanges: r.ignoreChanges,
+      replaceOnChanges: r.replaceOnChanges,
+      deleteBeforeReplace: r.deleteBeforeReplace,
+      retainOnDelete: r.retainOnDelete,
+      import: r.importId || null,
+      aliases: r.aliases,
       inputs: r.inputs,
     })),
     invokes: plan.invokes.map((i) => ({ token: i.token, args: i.args })),
@@ -74,7 +90,9 @@ function flags(r: CapturedResource): string {
   if (r.retainOnDelete) f.push("retain");
   if (r.deleteBeforeReplace) f.push("delete-before-replace");
   if (r.ignoreChanges.length) f.push(`ignore:${r.ignoreChanges.join(",")}`);
+  if (r.replaceOnChanges.length) f.push(`replace-on:${r.replaceOnChanges.join(",")}`);
   if (r.importId) f.push(`import:${r.importId}`);
+  if (r.aliases.length) f.push(`aliases:${r.aliases.map((u) => u.split("::").slice(2).join("::")).join(",")}`);
   if (r.readId) f.push(`read:${r.readId}`);
   return f.length ? ` [${f.join(" ")}]` : "";
 }

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { RawConfig } from "../config/load";
+import { compareText } from "../compare";
 import { runProgram } from "../main";
 import { placeholderSecrets, type Environment } from "../secrets";
 import { CONFIG_NAMESPACE } from "../config/errors";
@@ -43,6 +44,7 @@ export interface CapturedResource {
   readonly ignoreChanges: string[];
   readonly replaceOnChanges: string[];
   readonly additionalSecretOutputs: string[];
+  /** Earlier identities of the resource, as URNs. */
   readonly aliases: string[];
   readonly importId: string;
   /** Set for resources read rather than managed (stack references, `.get`): the id read. */
@@ -232,9 +234,9 @@ async function captureOnce(stack: string, options: RenderOptions): Promise<Captu
       plan: {
         stack,
         dryRun: options.dryRun === true,
-        resources: [...urnOf.values()].sort((a, b) => a.urn.localeCompare(b.urn)),
-        invokes: invokes.sort((a, b) =>
-          a.token === b.token ? stableStringify(a.args).localeCompare(stableStringify(b.args)) : a.token.localeCompare(b.token),
+        resources: [...urnOf.values()].sort((a, b) => compareText(a.urn, b.urn)),
+        invokes: invokes.sort(
+          (a, b) => compareText(a.token, b.token) || compareText(stableStringify(a.args), stableStringify(b.args)),
         ),
         ...resolved,
       },
@@ -330,7 +332,7 @@ function captureRegistration(req: Req): CapturedResource {
     ignoreChanges: [...call<string[]>("getIgnorechangesList", [])],
     replaceOnChanges: [...call<string[]>("getReplaceonchangesList", [])],
     additionalSecretOutputs: [...call<string[]>("getAdditionalsecretoutputsList", [])],
-    aliases: aliasSpecs.map((a) => describeAlias(a)),
+    aliases: aliasSpecs.map((a) => aliasUrn(a, { stack: pulumi.getStack(), type, name, parent })),
     importId: call("getImportid", ""),
     readId: isRead ? call("getId", "") : "",
     version: call("getVersion", ""),
@@ -342,21 +344,23 @@ function captureRegistration(req: Req): CapturedResource {
   };
 }
 
-function describeAlias(alias: unknown): string {
+/**
+ * An alias as the URN it names, formed as the engine does: what the spec
+ * leaves out is the resource's own name, type, stack, project and parent
+ * (none with `noParent`).
+ */
+function aliasUrn(alias: unknown, own: { stack: string; type: string; name: string; parent: string }): string {
   const a = alias as Record<string, () => unknown>;
   if (typeof a["getUrn"] === "function" && a["getUrn"]()) return String(a["getUrn"]());
   const spec = typeof a["getSpec"] === "function" ? (a["getSpec"]() as Record<string, () => unknown> | undefined) : undefined;
-  if (spec) {
-    const parts = ["name", "type", "stack", "project", "parenturn"]
-      .map((k) => {
-        const getter = spec[`get${k[0]!.toUpperCase()}${k.slice(1)}`];
-        const v = typeof getter === "function" ? getter.call(spec) : "";
-        return v ? `${k}=${String(v)}` : "";
-      })
-      .filter(Boolean);
-    return parts.join(",");
-  }
-  return String(alias);
+  if (!spec) return String(alias);
+  const get = (k: string): string => (typeof spec[k] === "function" ? String(spec[k]!.call(spec) ?? "") : "");
+  const parent = get("getNoparent") === "true" ? "" : get("getParenturn") || own.parent;
+  const stack = get("getStack") || own.stack;
+  const project = get("getProject") || CONFIG_NAMESPACE;
+  const type = get("getType") || own.type;
+  const qualified = parent ? `${parent.split("::")[2]!}$${type}` : type;
+  return `urn:pulumi:${stack}::${project}::${qualified}::${get("getName") || own.name}`;
 }
 
 function captureInvoke(req: Req, markedArgs: Map<string, unknown[]>): CapturedInvoke {

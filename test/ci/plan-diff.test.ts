@@ -28,6 +28,12 @@ function resource(name: string, inputs: Json, extra: Partial<PlanResource> = {})
     provider: null,
     dependsOn: [],
     protect: false,
+    ignoreChanges: [],
+    replaceOnChanges: [],
+    deleteBeforeReplace: false,
+    retainOnDelete: false,
+    import: null,
+    aliases: [],
     inputs,
     ...extra,
   };
@@ -53,7 +59,7 @@ describe("diffPlans", () => {
     expect(d.removed).toEqual([]);
     expect(d.changed).toHaveLength(1);
     expect(d.changed[0]!.name).toBe("k8s-worker-1");
-    expect(d.changed[0]!.inputs).toEqual([{ path: "memory.dedicated", before: 16384, after: 20480 }]);
+    expect(d.changed[0]!.inputs).toEqual([{ path: "memory.dedicated", at: ["memory", "dedicated"], before: 16384, after: 20480 }]);
   });
 
   it("lists added and removed resources by URN, with the added resource's inputs", () => {
@@ -63,7 +69,7 @@ describe("diffPlans", () => {
     expect(d.added.map((r) => r.name)).toEqual(["k8s-gpu-1"]);
     expect(d.removed.map((r) => r.name)).toEqual(["k8s-worker-2"]);
     const text = formatStack({ stack: "talos", diff: d });
-    expect(text).toContain("talos: 1 to add, 0 to change, 1 to remove");
+    expect(text).toContain("talos: 1 to add, 0 to change, 0 to replace, 1 to remove");
     expect(text).toContain("+ proxmoxve:index/vmLegacy:VmLegacy  k8s-gpu-1\n      cores: 16\n      hostpci[0].mapping: \"rtx-4090\"");
     expect(text).toContain("- proxmoxve:index/vmLegacy:VmLegacy  k8s-worker-2");
   });
@@ -78,8 +84,8 @@ describe("diffPlans", () => {
   it("shows inputs that appear or disappear as (absent)", () => {
     const d = diffPlans(plan([vm(16384)]), plan([vm(16384, { cpu: { cores: 4, type: "host" } })]));
     expect(d.changed[0]!.inputs).toEqual([
-      { path: "cpu.cores", before: undefined, after: 4 },
-      { path: "cpu.type", before: undefined, after: "host" },
+      { path: "cpu.cores", at: ["cpu", "cores"], before: undefined, after: 4 },
+      { path: "cpu.type", at: ["cpu", "type"], before: undefined, after: "host" },
     ]);
     expect(formatStack({ stack: "talos", diff: d })).toContain("cpu.cores: (absent) → 4");
   });
@@ -94,7 +100,7 @@ describe("diffPlans", () => {
   it("compares JSON text inputs structurally", () => {
     const json = (replicas: number) => JSON.stringify({ spec: { replicas, image: "x" } });
     const d = diffPlans(plan([resource("app", { manifest: json(1) })]), plan([resource("app", { manifest: json(3) })]));
-    expect(d.changed[0]!.inputs).toEqual([{ path: "manifest⟨json⟩.spec.replicas", before: 1, after: 3 }]);
+    expect(d.changed[0]!.inputs).toEqual([{ path: "manifest⟨json⟩.spec.replicas", at: ["manifest", "spec", "replicas"], before: 1, after: 3 }]);
   });
 
   it("prints multi-line text (machine configs, cloud-init) as a line diff", () => {
@@ -119,7 +125,7 @@ describe("diffPlans", () => {
     const base = plan([], { endpoint: "https://10.10.0.10:6443", kubeconfig: "[secret]" }, [{ token: "cloudflare:index/getZone:getZone", args: { name: "a" } }]);
     const head = plan([], { endpoint: "https://10.10.0.11:6443", kubeconfig: "[secret]" }, [{ token: "cloudflare:index/getZone:getZone", args: { name: "b" } }]);
     const d = diffPlans(base, head);
-    expect(d.outputs).toEqual([{ path: "endpoint", before: "https://10.10.0.10:6443", after: "https://10.10.0.11:6443" }]);
+    expect(d.outputs).toEqual([{ path: "endpoint", at: ["endpoint"], before: "https://10.10.0.10:6443", after: "https://10.10.0.11:6443" }]);
     expect(d.invokesAdded).toEqual([{ token: "cloudflare:index/getZone:getZone", args: { name: "b" } }]);
     expect(d.invokesRemoved).toHaveLength(1);
   });
@@ -158,7 +164,7 @@ describe("reports", () => {
   it("renders markdown with a heading and a diff block per stack", () => {
     const text = formatReport("Offline render diff", [reportFor("talos", ok(plan([vm(1)])), ok(plan([vm(2)]))), reportFor("platform", ok(plan([])), ok(plan([])))], { markdown: true });
     expect(text).toContain("## Offline render diff\n\nchanged: talos\n");
-    expect(text).toContain("### talos: 0 to add, 1 to change, 0 to remove\n\n```diff\n~ proxmoxve:index/vmLegacy:VmLegacy  k8s-worker-1\n      memory.dedicated: 1 → 2\n```");
+    expect(text).toContain("### talos: 0 to add, 1 to change, 0 to replace, 0 to remove\n\n```diff\n~ proxmoxve:index/vmLegacy:VmLegacy  k8s-worker-1\n      memory.dedicated: 1 → 2\n```");
     expect(text).toContain("### platform: no changes");
   });
 });

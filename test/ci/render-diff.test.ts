@@ -69,7 +69,7 @@ describe("render:diff against the previous commit", () => {
 
     const section = stdout.slice(stdout.indexOf("cloudflare:"));
     expect(section.trimEnd().split("\n")).toEqual([
-      "cloudflare: 0 to add, 1 to change, 0 to remove",
+      "cloudflare: 0 to add, 1 to change, 0 to replace, 0 to remove",
       expect.stringMatching(/^~ cloudflare:index\/dnsRecord:DnsRecord {2}\*\.lab\.example\.com\S*$/),
       '      content: "10.10.0.200" → "10.10.0.201"',
     ]);
