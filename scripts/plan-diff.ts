@@ -212,11 +212,13 @@ export function hasChanges(d: StackDiff): boolean {
 const OPTION_KEYS = ["ignoreChanges", "replaceOnChanges", "deleteBeforeReplace", "retainOnDelete", "import", "aliases"] as const;
 
 function diffResource(old: PlanResource, now: PlanResource): ResourceChange | undefined {
-  const all = diffValues(withoutIgnored(old.inputs), withoutIgnored(now.inputs), "");
+  const [oldInputs, newInputs] = [withoutIgnored(old.inputs), withoutIgnored(now.inputs)];
   // The engine applies the ignoreChanges of the program being previewed.
   const ignore = now.ignoreChanges.map(parsePropertyPath);
-  const ignored = all.filter((c) => ignore.some((p) => covers(p, c.at)));
-  const inputs = all.filter((c) => !ignored.includes(c));
+  const notIgnored = (c: ValueChange) => !ignore.some((p) => covers(p, c.at));
+  const all = diffValues(oldInputs, newInputs, "");
+  const inputs = all.filter(notIgnored);
+  const ignored = all.filter((c) => !notIgnored(c));
   const options: ValueChange[] = [];
   if (old.parent !== now.parent) options.push({ path: "parent", at: [], before: old.parent, after: now.parent });
   if (old.provider !== now.provider) options.push({ path: "provider", at: [], before: old.provider, after: now.provider });
@@ -241,7 +243,8 @@ function diffResource(old: PlanResource, now: PlanResource): ResourceChange | un
     options,
     dependsOnAdded,
     dependsOnRemoved,
-    replace: replacements(old, now, inputs),
+    // Providers compare lists by position, not by the names the printed diff pairs elements by.
+    replace: replacements(old, now, diffValues(oldInputs, newInputs, "", [], { byPosition: true }).filter(notIgnored)),
     ...(renamedFrom ? { renamedFrom } : {}),
   };
 }
@@ -311,33 +314,39 @@ function touches(pattern: Segment[], at: readonly Segment[]): boolean {
  * insertion does not shift every later element); other arrays by index.
  * Strings holding a JSON object or array on both sides are compared as JSON.
  */
-export function diffValues(before: Json | undefined, after: Json | undefined, path: string, at: readonly Segment[] = []): ValueChange[] {
+export function diffValues(
+  before: Json | undefined,
+  after: Json | undefined,
+  path: string,
+  at: readonly Segment[] = [],
+  options: { byPosition?: boolean } = {},
+): ValueChange[] {
   if (before === undefined && after === undefined) return [];
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compare);
-    return keys.flatMap((k) => diffValues(before[k], after[k], joinKey(path, k), [...at, k]));
+    return keys.flatMap((k) => diffValues(before[k], after[k], joinKey(path, k), [...at, k], options));
   }
   if (Array.isArray(before) && Array.isArray(after)) {
-    const b = namedIndex(before);
-    const a = namedIndex(after);
+    const b = options.byPosition ? undefined : namedIndex(before);
+    const a = options.byPosition ? undefined : namedIndex(after);
     if (b && a && (b.size > 0 || a.size > 0)) {
       const names = [...new Set([...b.keys(), ...a.keys()])];
       // Keep the order of HEAD, then names only the base had.
       names.sort((x, y) => order(a, x) - order(a, y) || order(b, x) - order(b, y));
       return names.flatMap((n) => {
         const index = a.has(n) ? order(a, n) : order(b, n);
-        return diffValues(b.get(n), a.get(n), `${path}[name=${n}]`, [...at, index]);
+        return diffValues(b.get(n), a.get(n), `${path}[name=${n}]`, [...at, index], options);
       });
     }
     const length = Math.max(before.length, after.length);
     const changes: ValueChange[] = [];
-    for (let i = 0; i < length; i++) changes.push(...diffValues(before[i], after[i], `${path}[${i}]`, [...at, i]));
+    for (let i = 0; i < length; i++) changes.push(...diffValues(before[i], after[i], `${path}[${i}]`, [...at, i], options));
     return changes;
   }
   if (typeof before === "string" && typeof after === "string" && before !== after) {
     const b = parseJsonText(before);
     const a = parseJsonText(after);
-    if (b !== undefined && a !== undefined) return diffValues(b, a, `${path}⟨json⟩`, at);
+    if (b !== undefined && a !== undefined) return diffValues(b, a, `${path}⟨json⟩`, at, options);
   }
   // One side absent or a container: list the present side's leaves so every line is `path: old → new`.
   if (before === undefined && isContainer(after)) return leaves(after, path, at).map(([p, v, where]) => ({ path: p, at: where, before: undefined, after: v }));

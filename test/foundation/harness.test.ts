@@ -2,12 +2,20 @@
  * The render harness is what reviewers without credentials see. These tests
  * pin what it captures: implicit dependencies, secrecy, options, determinism.
  */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { planToJson, planToText } from "../../core/render/format";
 import { captureStack, renderStack } from "../../core/render/harness";
 import { STACK_NAMES } from "../../core/stacks";
 import { FIXTURE_CONFIG_DIR } from "../helpers/fixtures";
+
+const run = promisify(execFile);
 
 class Thing extends pulumi.CustomResource {
   constructor(name: string, props: Record<string, pulumi.Input<unknown>>, opts?: pulumi.CustomResourceOptions) {
@@ -87,17 +95,49 @@ describe("JSON render (DESIGN §6)", () => {
   it("has exactly the documented shape", async () => {
     const doc = JSON.parse(planToJson(await renderStack("talos", { program })));
     expect(Object.keys(doc)).toEqual(["stack", "resources", "invokes", "outputs"]);
-    expect(Object.keys(doc.resources[0])).toEqual(["urn", "type", "name", "parent", "provider", "dependsOn", "protect", "inputs"]);
+    expect(Object.keys(doc.resources[0])).toEqual([
+      "urn", "type", "name", "parent", "provider", "dependsOn", "protect",
+      "ignoreChanges", "replaceOnChanges", "deleteBeforeReplace", "retainOnDelete", "import", "aliases",
+      "inputs",
+    ]);
     expect(doc.stack).toBe("talos");
   });
 
-  it("is byte-identical across two runs for every stack", async () => {
-    for (const stack of STACK_NAMES) {
-      const first = planToJson(await renderStack(stack, { configDir: FIXTURE_CONFIG_DIR }));
-      const second = planToJson(await renderStack(stack, { configDir: FIXTURE_CONFIG_DIR }));
-      expect(second, stack).toBe(first);
-    }
+  it("carries every resource's options, aliases as the URNs they name", async () => {
+    const plan = await renderStack("talos", {
+      program: async () => {
+        const g = new Group("g");
+        new Thing("opts", { x: 1 }, {
+          parent: g,
+          ignoreChanges: ["disks[0].fileId"],
+          replaceOnChanges: ["url"],
+          deleteBeforeReplace: true,
+          retainOnDelete: true,
+          import: "pve1/1101",
+          aliases: [{ name: "old-name" }, { name: "older", parent: pulumi.rootStackResource }, "urn:pulumi:talos::homelab::test:index:Thing::by-urn"],
+        });
+        return {};
+      },
+    });
+    const doc = JSON.parse(planToJson(plan)) as { resources: Record<string, unknown>[] };
+    const r = doc.resources.find((x) => x["name"] === "opts")!;
+    expect(r).toMatchObject({
+      ignoreChanges: ["disks[0].fileId"],
+      replaceOnChanges: ["url"],
+      deleteBeforeReplace: true,
+      retainOnDelete: true,
+      import: "pve1/1101",
+      aliases: [
+        "urn:pulumi:talos::homelab::homelab:test:Group$test:index:Thing::old-name",
+        "urn:pulumi:talos::homelab::test:index:Thing::older",
+        "urn:pulumi:talos::homelab::test:index:Thing::by-urn",
+      ],
+    });
+    expect(doc.resources.find((x) => x["name"] === "g-child")).toMatchObject({ ignoreChanges: [], import: null, aliases: [] });
+    const text = planToText(plan);
+    expect(text).toContain("opts [retain delete-before-replace ignore:disks[0].fileId replace-on:url import:pve1/1101 aliases:");
   });
+
 });
 
 describe("failures inside the program", () => {
@@ -206,4 +246,49 @@ describe("dry run (`--preview`)", () => {
       expect(capture.plan!.resources.length, stack).toBe((await renderStack(stack, { configDir: FIXTURE_CONFIG_DIR })).resources.length);
     }
   });
+});
+
+describe("the same document for everyone", () => {
+  it("orders resources and invokes by code units, whatever the locale's collation", async () => {
+    for (const stack of STACK_NAMES) {
+      const plan = await renderStack(stack, { configDir: FIXTURE_CONFIG_DIR });
+      const urns = plan.resources.map((r) => r.urn);
+      expect(urns, stack).toEqual([...urns].sort());
+      const tokens = plan.invokes.map((i) => i.token);
+      expect(tokens, stack).toEqual([...tokens].sort());
+    }
+  });
+
+  it("is byte-identical across two runs, the second in another locale and working directory", async () => {
+    // Collation differs by locale (Lithuanian sorts "y" with "i", Swedish "å" after "z");
+    // a child process is needed because ICU reads LANG / LC_ALL once at start-up.
+    const root = path.resolve(__dirname, "..", "..");
+    const script = `
+      const { renderStack } = require(${JSON.stringify(`${root}/core/render/harness.ts`)});
+      const { planToJson, planToText } = require(${JSON.stringify(`${root}/core/render/format.ts`)});
+      (async () => {
+        const out = {};
+        for (const stack of ${JSON.stringify(STACK_NAMES)}) {
+          const plan = await renderStack(stack, { configDir: ${JSON.stringify(FIXTURE_CONFIG_DIR)} });
+          out[stack] = planToJson(plan) + planToText(plan);
+        }
+        process.stdout.write(JSON.stringify(out));
+      })();`;
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "render-locale-"));
+    try {
+      const tsx = pathToFileURL(path.join(root, "node_modules", "tsx", "dist", "loader.mjs")).href;
+      const { stdout } = await run(process.execPath, ["--import", tsx, "-e", script], {
+        cwd,
+        env: { ...process.env, LANG: "lt_LT.UTF-8", LC_ALL: "lt_LT.UTF-8", LC_COLLATE: "lt_LT.UTF-8" },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      const child = JSON.parse(stdout) as Record<string, string>;
+      for (const stack of STACK_NAMES) {
+        const plan = await renderStack(stack, { configDir: FIXTURE_CONFIG_DIR });
+        expect(child[stack], stack).toBe(planToJson(plan) + planToText(plan));
+      }
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
