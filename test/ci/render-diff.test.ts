@@ -1,14 +1,18 @@
 /**
  * `npm run render:diff -- HEAD~1` end to end, in a throwaway git repository
  * holding a copy of this project: one commit changes one config value, and the
- * diff must name exactly the resource input that value feeds.
+ * diff must name exactly the resource input that value feeds. Then the same
+ * with a 300-node cluster, and a large render read by a slow reader: the
+ * output arrives whole (a CLI that forces its exit after writing cuts what
+ * is still in the pipe).
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { talosConfig } from "../../bench/generate";
 import { FIXTURE_CONFIG_DIR } from "../helpers/fixtures";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -79,4 +83,75 @@ describe("render:diff against the previous commit", () => {
     expect(git("status", "--porcelain")).toBe("");
     // Two renders in child processes: ~7 s on an idle 2-core machine, more when the suite runs beside it.
   }, 90_000);
+});
+
+/**
+ * Runs `command` with its stdout read by a second process that takes 4 KiB
+ * every few milliseconds: far slower than the writer, so a writer that exits
+ * right after its last write would leave most of a large output unread.
+ * Resolves with what the reader received and the writer's exit status.
+ */
+function throughSlowReader(command: string[], cwd: string): Promise<{ text: string; status: number | null }> {
+  const reader = `
+    const chunks = [];
+    const take = () => {
+      let chunk;
+      if ((chunk = process.stdin.read(4096)) !== null) { chunks.push(chunk); setTimeout(take, 2); }
+      else process.stdin.once("readable", take);
+    };
+    process.stdin.once("end", () => process.stdout.write(Buffer.concat(chunks)));
+    setTimeout(take, 200);`;
+  return new Promise((resolve, reject) => {
+    // The render reads the copy's own root config (the suite points HOMELAB_CONFIG_DIR at the fixtures).
+    const env = { ...process.env, HOMELAB_CONFIG_DIR: "" };
+    const writer = spawn(process.execPath, command, { cwd, env, stdio: ["ignore", "pipe", "inherit"] });
+    const slow = spawn(process.execPath, ["-e", reader], { stdio: ["pipe", "pipe", "inherit"] });
+    writer.stdout.pipe(slow.stdin);
+    const out: Buffer[] = [];
+    slow.stdout.on("data", (b: Buffer) => out.push(b));
+    let status: number | null = null;
+    writer.on("close", (code) => (status = code));
+    writer.on("error", reject);
+    slow.on("close", () => resolve({ text: Buffer.concat(out).toString("utf8"), status }));
+  });
+}
+
+/** Writes a generated talos config as the stack's file: every key as the text Pulumi would hand the program. */
+function writeTalosConfig(nodes: number): void {
+  const raw = talosConfig(nodes, 3, repo);
+  const lines = Object.entries(raw).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
+  fs.writeFileSync(path.join(repo, "Pulumi.talos.yaml"), `config:\n${lines.join("\n")}\n`);
+}
+
+describe("large renders arrive whole", () => {
+  const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
+
+  it("a slow reader gets the whole, valid JSON of a render of several hundred resources", async () => {
+    writeTalosConfig(100);
+    try {
+      const { text, status } = await throughSlowReader([tsx, "core/render/cli.ts", "talos", "--json"], repo);
+      expect(status).toBe(0);
+      expect(text.length).toBeGreaterThan(1_000_000); // far beyond a pipe's 64 KiB
+      const doc = JSON.parse(text) as { resources: { type: string }[] };
+      expect(doc.resources.filter((r) => r.type === "proxmoxve:index/vmLegacy:VmLegacy")).toHaveLength(100);
+    } finally {
+      git("checkout", "--", "Pulumi.talos.yaml");
+    }
+  }, 120_000);
+
+  it("render:diff reports a change to a 300-node cluster in full, to a slow reader too", async () => {
+    writeTalosConfig(300);
+    git("-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-am", "300 nodes");
+    const file = path.join(repo, "Pulumi.talos.yaml");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("v1.13.9", "v1.13.10"));
+    git("-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-am", "talos patch release");
+
+    const { text, status } = await throughSlowReader([tsx, "scripts/render-diff.ts", "HEAD~1", "--stacks", "talos"], repo);
+    expect(status).toBe(0);
+    // One upgrade step per node, replaced: its triggers name the installer image.
+    expect(text).toMatch(/^talos: 0 to add, \d+ to change, \d+ to replace, 0 to remove$/m);
+    expect(text.match(/^\+- command:local:Command {2}upgrades-node-/gm)).toHaveLength(300);
+    expect(text.length).toBeGreaterThan(65_536);
+    expect(text.trimEnd().split("\n").at(-1)).toMatch(/\S/); // ends on a line of the report, not mid-way
+  }, 300_000);
 });
