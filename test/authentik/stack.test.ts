@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { unboundApplications } from "../../core/authentik/checks";
 import { STACK_REFERENCE_OUTPUTS } from "../../core/render/mocks/pulumi";
 import { placeholderSecrets } from "../../core/secrets";
-import { exampleConfig, render, type PlanView } from "../helpers/plan";
+import { exampleConfig, render, type PlanView, nonEmpty } from "../helpers/plan";
 
 const T = {
   provider: "pulumi:providers:authentik",
@@ -53,7 +53,7 @@ describe("provider", () => {
     const resources = plan.resources.filter((r) => r.type.startsWith("authentik:"));
     expect(resources.length).toBeGreaterThan(0);
     for (const r of resources) expect(r.provider, r.urn).toBe(provider.urn);
-    for (const i of plan.plan.invokes.filter((x) => x.token.startsWith("authentik:"))) expect(i.provider).toBe(provider.urn);
+    for (const i of nonEmpty(plan.plan.invokes.filter((x) => x.token.startsWith("authentik:")))) expect(i.provider).toBe(provider.urn);
   });
 
   it("looks up every default flow by its slug from config, except source enrollment, which the allow-list flow replaces", () => {

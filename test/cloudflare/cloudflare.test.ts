@@ -9,7 +9,7 @@ import type { CapturedResource } from "../../core/render/harness";
 import { STACK_REFERENCE_OUTPUTS } from "../../core/render/mocks/pulumi";
 import { stableHex } from "../../core/render/mocks/types";
 import { mocks } from "../../core/render/mocks";
-import { exampleConfig, render, renderConfigError, type PlanView } from "../helpers/plan";
+import { exampleConfig, render, renderConfigError, type PlanView, nonEmpty } from "../helpers/plan";
 
 const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
 const GET_ZONE = "cloudflare:index/getZone:getZone";
@@ -95,7 +95,7 @@ describe("records for the example config", () => {
   });
 
   it("uses the automatic TTL and leaves every record unproxied unless its service asks", () => {
-    for (const r of plan.ofType(DNS_RECORD)) {
+    for (const r of nonEmpty(plan.ofType(DNS_RECORD))) {
       expect(r.values["ttl"], r.name).toBe(1);
       expect(r.values["proxied"] ?? false, r.name).toBe(false);
     }
@@ -114,7 +114,7 @@ describe("records for the example config", () => {
     expect(comment("status.lab.example.com", "A")).toMatch(/^Gatus status page on bifrost; public so/);
     expect(comment("*.nb.lab.example.com", "A")).toMatch(/^NetBird expose on bifrost; public so/);
     expect(comment("*.lab.example.com", "A")).toMatch(/cluster Gateway.*LAN and VPN only/);
-    for (const r of plan.ofType(DNS_RECORD)) expect(String(r.values["comment"]).length, r.name).toBeGreaterThan(20);
+    for (const r of nonEmpty(plan.ofType(DNS_RECORD))) expect(String(r.values["comment"]).length, r.name).toBeGreaterThan(20);
   });
 
   it("names each record after its hostname and groups a hostname's records in one component", () => {
@@ -135,7 +135,7 @@ describe("records for the example config", () => {
     const provider = plan.one("cloudflare", "pulumi:providers:cloudflare");
     expect(plan.isSecretInput(provider, "apiToken")).toBe(true);
     expect(provider.values["apiToken"]).toBe("placeholder-cloudflare-api-token");
-    for (const r of plan.ofType(DNS_RECORD)) expect(r.provider, r.name).toBe(provider.urn);
+    for (const r of nonEmpty(plan.ofType(DNS_RECORD))) expect(r.provider, r.name).toBe(provider.urn);
   });
 });
 
@@ -155,20 +155,20 @@ describe("zone", () => {
     expect(lookup!.args).toEqual({ filter: { name: "lab.example.com" } });
     expect(lookup!.provider).toBe(plan.one("cloudflare", "pulumi:providers:cloudflare").urn);
     const id = stableHex("zone:lab.example.com", 32);
-    for (const r of plan.ofType(DNS_RECORD)) expect(r.values["zoneId"], r.name).toBe(id);
+    for (const r of nonEmpty(plan.ofType(DNS_RECORD))) expect(r.values["zoneId"], r.name).toBe(id);
     expect(plan.output("zoneId")).toBe(id);
   });
 
   it("looks up the parent zone when dns.zone says the domain is a subdomain", () => {
     expect(grown.invokes(GET_ZONE).map((i) => i.args)).toEqual([{ filter: { name: "example.com" } }]);
     const id = stableHex("zone:example.com", 32);
-    for (const r of grown.ofType(DNS_RECORD)) expect(r.values["zoneId"], r.name).toBe(id);
+    for (const r of nonEmpty(grown.ofType(DNS_RECORD))) expect(r.values["zoneId"], r.name).toBe(id);
     expect(records(grown, "A").map((r) => r.values["name"])).toContain("grafana.lab.example.com");
   });
 
   it("skips the look-up when a zone id is configured", () => {
     expect(minimal.invokes(GET_ZONE)).toHaveLength(0);
-    for (const r of minimal.ofType(DNS_RECORD)) expect(r.values["zoneId"], r.name).toBe(ZONE_ID);
+    for (const r of nonEmpty(minimal.ofType(DNS_RECORD))) expect(r.values["zoneId"], r.name).toBe(ZONE_ID);
   });
 });
 
@@ -184,7 +184,7 @@ describe("bifrost addresses", () => {
   });
 
   it("makes every bifrost record depend on the stack reference, and the LAN wildcard not", () => {
-    for (const r of plan.ofType(DNS_RECORD)) {
+    for (const r of nonEmpty(plan.ofType(DNS_RECORD))) {
       const fromRef = r.values["content"] === BIFROST_V4 || r.values["content"] === BIFROST_V6;
       expect(r.dependsOn.includes(refUrn), r.name).toBe(fromRef);
     }

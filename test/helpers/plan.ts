@@ -12,6 +12,16 @@ import { FIXTURE_CONFIG_DIR } from "./fixtures";
 
 export type ConfigValues = Record<string, any>;
 
+/**
+ * The list, after asserting it is not empty: a loop of assertions over an
+ * empty list passes without checking anything, so every loop over plan
+ * resources goes through this.
+ */
+export function nonEmpty<T>(list: readonly T[], what = "the list looped over"): readonly T[] {
+  expect(list.length, `${what} is empty, so the assertions in the loop would check nothing`).toBeGreaterThan(0);
+  return list;
+}
+
 /** The example config of a stack (fixture Pulumi.yaml + Pulumi.<stack>.yaml), keys without the namespace. */
 export function exampleConfig(stack: string): ConfigValues {
   const values = loadConfigValues(stack, FIXTURE_CONFIG_DIR);

@@ -4,7 +4,7 @@ import { formatConfigPath } from "../../core/config/errors";
 import type { CapturedResource } from "../../core/render/harness";
 import { STACK_REFERENCE_OUTPUTS } from "../../core/render/mocks/pulumi";
 import { placeholderSecrets, SECRETS, type SecretName } from "../../core/secrets";
-import { render, renderConfigError, renderMissingSecrets, type PlanView } from "../helpers/plan";
+import { render, renderConfigError, renderMissingSecrets, type PlanView, nonEmpty } from "../helpers/plan";
 
 const T = {
   provider: "pulumi:providers:hcloud",
@@ -292,7 +292,7 @@ describe("hetzner rebuild: state on a volume, replacement in one up", () => {
     expect(values(server)).toMatchObject({ deleteProtection: false, rebuildProtection: false });
     expect(open.one("bifrost-state", T.volume).protect).toBe(true);
     expect(values(open.one("bifrost-state", T.volume))["deleteProtection"]).toBe(true);
-    for (const ip of open.ofType(T.primaryIp)) expect(ip.protect, ip.name).toBe(true);
+    for (const ip of nonEmpty(open.ofType(T.primaryIp))) expect(ip.protect, ip.name).toBe(true);
     // Nothing else changes: same resources, same firewall inputs.
     expect(open.resources.map((r) => r.urn)).toEqual(plan.resources.map((r) => r.urn));
     expect(values(open.one("bifrost-firewall", T.firewall))).toEqual(values(plan.one("bifrost-firewall", T.firewall)));
@@ -310,7 +310,7 @@ describe("hetzner rebuild: state on a volume, replacement in one up", () => {
     expect(plan.dependsOn(volume, server)).toBe(true);
     expect(plan.dependsOn(bootstrap, volume)).toBe(true);
     // Every remote step re-runs on a new server (its id is a trigger).
-    for (const c of plan.ofType(T.command)) expect(JSON.stringify(values(c)["triggers"]), c.name).toContain(plan.output("serverId") as string);
+    for (const c of nonEmpty(plan.ofType(T.command))) expect(JSON.stringify(values(c)["triggers"]), c.name).toContain(plan.output("serverId") as string);
   });
 
   it("turns on Hetzner's server backups from config", async () => {

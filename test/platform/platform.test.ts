@@ -7,7 +7,7 @@ import { STACK_REFERENCE_OUTPUTS } from "../../core/render/mocks/pulumi";
 import type { CapturedResource } from "../../core/render/harness";
 import { placeholderSecrets } from "../../core/secrets";
 import { CREATE_SECRETS_TARGETS } from "../../core/platform/targets";
-import { exampleConfig, render, renderMissingSecrets, type PlanView } from "../helpers/plan";
+import { exampleConfig, render, renderMissingSecrets, type PlanView, nonEmpty } from "../helpers/plan";
 
 const T = {
   provider: "pulumi:providers:kubernetes",
@@ -185,7 +185,7 @@ describe("platform stack (committed example)", () => {
 
     it("attaches routes after the Gateway exists", () => {
       const gw = plan.one("ingress-gateway", T.gateway);
-      for (const r of plan.ofType(T.httpRoute).filter((x) => x.name.startsWith("routes-")))
+      for (const r of nonEmpty(plan.ofType(T.httpRoute).filter((x) => x.name.startsWith("routes-"))))
         expect(plan.dependsOn(r, gw), r.name).toBe(true);
     });
   });
@@ -295,7 +295,7 @@ describe("platform stack (committed example)", () => {
     });
 
     it("annotates every bootstrap Secret so Argo CD neither prunes it nor reports it as drift", () => {
-      for (const s of plan.ofType(T.secret))
+      for (const s of nonEmpty(plan.ofType(T.secret)))
         expect(values(s)["metadata"].annotations, s.name).toEqual({
           "argocd.argoproj.io/sync-options": "Prune=false",
           "argocd.argoproj.io/compare-options": "IgnoreExtraneous",
@@ -330,7 +330,7 @@ describe("platform stack (committed example)", () => {
       expect(selected.filter((r) => r.type === T.secret)).toHaveLength(plan.ofType(T.secret).length);
       // Everything a selected Secret depends on is selected too (so a targeted update can create it).
       const urns = new Set(selected.map((r) => r.urn));
-      for (const s of selected.filter((r) => r.type === T.secret))
+      for (const s of nonEmpty(selected.filter((r) => r.type === T.secret)))
         for (const d of s.dependsOn) expect(urns.has(d), `${s.name} → ${d}`).toBe(true);
       expect(CREATE_SECRETS_TARGETS.some((g) => globMatches(g, "urn:pulumi:platform::homelab::pulumi:pulumi:StackReference::talos"))).toBe(true);
     });

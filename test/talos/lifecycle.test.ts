@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { captureStack, placeholderEnv } from "../../core/render/harness";
 import { loadRawConfig } from "../../core/render/project-files";
 import { WAIT_CLUSTER_SCRIPT } from "../../core/talos/cluster";
-import { render, type PlanView } from "../helpers/plan";
+import { render, type PlanView, nonEmpty } from "../helpers/plan";
 
 const COMMAND = "command:local:Command";
 const APPLY = "talos:machine/configurationApply:ConfigurationApply";
@@ -56,7 +56,7 @@ describe("cluster health, only when the cluster is created or changed", () => {
   it("runs after bootstrap and after every node's config apply", () => {
     const health = plan.one("homelab-health", COMMAND);
     expect(plan.dependsOn(health, plan.one("homelab-bootstrap"))).toBe(true);
-    for (const apply of plan.ofType(APPLY)) expect(plan.dependsOn(health, apply), apply.name).toBe(true);
+    for (const apply of nonEmpty(plan.ofType(APPLY))) expect(plan.dependsOn(health, apply), apply.name).toBe(true);
   });
 
   it("is keyed on the bootstrap and every applied config: a changed node config replaces (re-runs) it, nothing else does", () => {
@@ -83,8 +83,8 @@ describe("cluster health, only when the cluster is created or changed", () => {
   it("nothing uses the Kubernetes provider, and no upgrade step runs, before the API answers", () => {
     const ready = plan.one("homelab-api-ready", COMMAND);
     expect(plan.dependsOn(plan.one("kubernetes", "pulumi:providers:kubernetes"), ready)).toBe(true);
-    for (const r of plan.resources.filter((x) => x.provider?.includes("::kubernetes::")))
+    for (const r of nonEmpty(plan.resources.filter((x) => x.provider?.includes("::pulumi:providers:kubernetes::")), "resources of the Kubernetes provider"))
       expect(plan.dependsOn(r, ready), r.name).toBe(true);
-    for (const r of plan.ofType(COMMAND).filter((x) => x.name.startsWith("upgrades-"))) expect(plan.dependsOn(r, ready), r.name).toBe(true);
+    for (const r of nonEmpty(plan.ofType(COMMAND).filter((x) => x.name.startsWith("upgrades-")))) expect(plan.dependsOn(r, ready), r.name).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
 import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
 import { beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { exampleConfig, render, type PlanView } from "../helpers/plan";
+import { exampleConfig, render, type PlanView, nonEmpty } from "../helpers/plan";
 
 /** Validates against the upstream CRD schema (the model's types omit `validate` under this tsconfig). */
 function validateAppSet(obj: unknown): void {
@@ -55,7 +55,7 @@ describe("Proxmox", () => {
   });
 
   it("protects every VM and its disks by default: Pulumi protect plus Proxmox's protection flag", () => {
-    for (const r of plan.ofType(VM)) {
+    for (const r of nonEmpty(plan.ofType(VM))) {
       expect(r.protect, r.name).toBe(true);
       expect(r.values["protection"], r.name).toBe(true);
     }
@@ -100,7 +100,7 @@ describe("Proxmox", () => {
   });
 
   it("never re-creates a VM because its boot image changed", () => {
-    for (const r of plan.ofType(VM)) expect(r.ignoreChanges).toContain("disks[0].fileId");
+    for (const r of nonEmpty(plan.ofType(VM))) expect(r.ignoreChanges).toContain("disks[0].fileId");
   });
 });
 
@@ -116,7 +116,7 @@ describe("images", () => {
   });
 
   it("replaces a download cleanly: delete first, replace when the URL changes", () => {
-    for (const f of plan.ofType(FILE)) {
+    for (const f of nonEmpty(plan.ofType(FILE))) {
       expect(f.deleteBeforeReplace).toBe(true);
       expect(f.replaceOnChanges).toContain("url");
       expect(f.values).toMatchObject({ contentType: "iso", decompressionAlgorithm: "gz", datastoreId: "local" });

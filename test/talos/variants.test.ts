@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { formatConfigPath, type ConfigError } from "../../core/config/errors";
-import { render, renderConfigError, renderMissingSecrets, type ConfigValues, type PlanView } from "../helpers/plan";
+import { render, renderConfigError, renderMissingSecrets, type ConfigValues, type PlanView, nonEmpty } from "../helpers/plan";
 
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 const FILE = "proxmoxve:download/file:File";
@@ -110,7 +110,7 @@ describe("other Proxmox set-ups", () => {
   });
 
   it("leaves VMs unprotected when protectVms is false, so nodes can be removed", () => {
-    for (const vm of plan.ofType(VM)) {
+    for (const vm of nonEmpty(plan.ofType(VM))) {
       expect(vm.protect, vm.name).toBe(false);
       expect(vm.values["protection"], vm.name).toBe(false);
     }
