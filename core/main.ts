@@ -2,8 +2,8 @@
  * The program's entry: pick the stack module, validate its config and secrets,
  * then run it. Only the selected stack's module is loaded.
  */
-import { UnknownStackError } from "./config/errors";
-import { decodeConfig, parseConfig, readPulumiConfig, textKeysOf, type RawConfig } from "./config/load";
+import { ConfigError, UnknownStackError } from "./config/errors";
+import { decodeConfig, keyIssues, parseConfig, readPulumiConfig, textKeysOf, withoutBadKeys, type RawConfig } from "./config/load";
 import { validateProject, type ProjectConfig } from "./config/project";
 import { readSecrets, type Environment } from "./secrets";
 import type { StackDefinition, StackOutputs } from "./stack";
@@ -27,10 +27,19 @@ export async function loadStack(stack: string): Promise<StackDefinition<any>> {
 
 /** Validates config for a stack without running it (used by tests and tools). */
 export function validateConfig<C>(def: StackDefinition<C>, raw: RawConfig): C {
-  return parseConfig(def.name, def.schema, decodeConfig(raw, textKeysOf(def.schema)), (config) => [
-    ...validateProject(config as unknown as ProjectConfig),
-    ...def.rules(config),
-  ]);
+  const shape = (def.schema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+  const badKeys = keyIssues(raw, new Set(Object.keys(shape)));
+  try {
+    const config = parseConfig(def.name, def.schema, decodeConfig(withoutBadKeys(raw, badKeys), textKeysOf(def.schema)), (c) => [
+      ...validateProject(c as unknown as ProjectConfig),
+      ...def.rules(c),
+    ]);
+    if (badKeys.length > 0) throw new ConfigError(def.name, badKeys);
+    return config;
+  } catch (err) {
+    if (badKeys.length > 0 && ConfigError.isInstance(err) && err.issues !== badKeys) throw new ConfigError(def.name, [...badKeys, ...err.issues]);
+    throw err;
+  }
 }
 
 export interface RunOptions {

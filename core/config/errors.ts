@@ -9,6 +9,22 @@ export type ConfigPath = ReadonlyArray<string | number>;
 export interface ConfigIssue {
   readonly path: ConfigPath;
   readonly message: string;
+  /** Shown instead of the formatted path (a key outside the homelab: namespace). */
+  readonly key?: string;
+  /** The name of the list item the path runs through (a node's name), shown after the message. */
+  readonly label?: string;
+}
+
+/** Longest line of an error message; longer ones are cut (a value can be megabytes). */
+export const MAX_MESSAGE_LINE = 400;
+
+/** `text` cut to `max` characters, saying how much was left out. */
+export function shorten(text: string, max = MAX_MESSAGE_LINE): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
+function issueLine(i: ConfigIssue): string {
+  return shorten(`  - ${i.key ?? formatConfigPath(i.path)}: ${i.message}${i.label ? ` (in ${i.label})` : ""}`);
 }
 
 /** `["nodes", 1, "ip"]` → `homelab:nodes[1].ip`. */
@@ -35,10 +51,9 @@ export class ConfigError extends pulumi.RunError {
   }
 
   static format(stack: string, issues: readonly ConfigIssue[]): string {
-    const sorted = [...issues].sort((a, b) =>
-      formatConfigPath(a.path).localeCompare(formatConfigPath(b.path)),
-    );
-    const lines = sorted.map((i) => `  - ${formatConfigPath(i.path)}: ${i.message}`);
+    const where = (i: ConfigIssue) => i.key ?? formatConfigPath(i.path);
+    const sorted = [...issues].sort((a, b) => (where(a) < where(b) ? -1 : where(a) > where(b) ? 1 : 0));
+    const lines = sorted.map(issueLine);
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
     return [
       `Invalid configuration for stack "${stack}" (${count}):`,
@@ -77,9 +92,44 @@ export class MissingSecretsError extends pulumi.RunError {
   }
 }
 
+/** One mistake in a config file: where (file, line and column, or key) and what was expected. */
+export interface FileProblem {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly message: string;
+}
+
+function byPlace(a: FileProblem, b: FileProblem): number {
+  return a.file !== b.file ? (a.file < b.file ? -1 : 1) : (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+}
+
+/**
+ * A config file that cannot be read as Pulumi reads it: YAML syntax, a key
+ * Pulumi or this program would misread. Printed as a message, exit 1.
+ */
+export class ConfigFileError extends pulumi.RunError {
+  override readonly name = "ConfigFileError";
+
+  constructor(readonly problems: readonly FileProblem[]) {
+    super(
+      [
+        `Invalid config file${new Set(problems.map((p) => p.file)).size === 1 ? "" : "s"} (${problems.length === 1 ? "1 problem" : `${problems.length} problems`}):`,
+        ...[...problems].sort(byPlace).map((p) => shorten(`  - ${p.file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ""}` : ""}: ${p.message}`)),
+      ].join("\n"),
+    );
+  }
+
+  static override isInstance(err: unknown): err is ConfigFileError {
+    return err instanceof Error && err.name === "ConfigFileError" && "problems" in err;
+  }
+}
+
 /** An error the user caused and can fix: printed as a message, never a stack trace. */
-export function isUserError(err: unknown): err is ConfigError | MissingSecretsError | UnknownStackError {
-  return ConfigError.isInstance(err) || MissingSecretsError.isInstance(err) || UnknownStackError.isInstance(err);
+export function isUserError(err: unknown): err is ConfigError | ConfigFileError | MissingSecretsError | UnknownStackError {
+  return (
+    ConfigError.isInstance(err) || ConfigFileError.isInstance(err) || MissingSecretsError.isInstance(err) || UnknownStackError.isInstance(err)
+  );
 }
 
 export class UnknownStackError extends pulumi.RunError {

@@ -6,8 +6,11 @@ import { z } from "zod";
 import { isIPv4, isIPv6, isIPv6Cidr, parseCidr } from "../net/ipv4";
 import { formatConfigPath, type ConfigIssue, type ConfigPath } from "./errors";
 
-/** A config value as it appears in an error message. */
-export const describe = (value: unknown): string => JSON.stringify(value) ?? String(value);
+/** A config value as it appears in an error message: JSON, cut after 80 characters. */
+export const describe = (value: unknown): string => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= 80 ? text : `${text.slice(0, 60)}… (${text.length} characters)`;
+};
 
 export const ipv4 = z
   .string()
