@@ -158,8 +158,16 @@ export const bifrostSchema = z
     acmeEmail: email,
     /** Use Let's Encrypt staging (untrusted certificates, generous rate limits) while testing. */
     acmeStaging: z.boolean().default(false),
-    /** Private subnet of the bundle's Docker network; NetBird trusts Traefik's forwarded headers from it. */
-    dockerSubnet: ipv4Network.default("172.30.0.0/24"),
+    /**
+     * Private subnet of the bundle's Docker network, /27 or larger. Traefik
+     * gets its last usable address, the only source NetBird and Authentik
+     * trust forwarded headers from; other containers get the lower half.
+     */
+    dockerSubnet: ipv4Network
+      .refine((v) => Number(v.split("/")[1]) <= 27, {
+        error: "expected a /27 or larger subnet: the lower half holds the containers, Traefik's fixed address sits in the upper half",
+      })
+      .default("172.30.0.0/24"),
     /**
      * Deliver and start the bundle over SSH on every `up`. Turn off to run
      * with SSH closed (empty adminCidrs): the VPS keeps what it last received.

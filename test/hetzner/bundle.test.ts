@@ -9,6 +9,7 @@ import hetzner from "../../core/hetzner";
 import { validateConfig } from "../../core/main";
 import { toRawConfig } from "../../core/render/project-files";
 import { exampleConfig, type ConfigValues } from "../helpers/plan";
+import { cidrContains, parseCidr, parseIPv4 } from "../../core/net/ipv4";
 
 /** The committed example, validated into the typed config the renderers take. */
 function config(mutate?: (c: ConfigValues) => void): HetznerConfig {
@@ -186,7 +187,7 @@ describe("bifrost bundle (committed example)", () => {
     expect(nb.stunPorts).toEqual([3478]);
     expect(nb.authSecret).toBe("${NETBIRD_RELAY_SECRET}");
     expect(nb.store.encryptionKey).toBe("${NETBIRD_DATASTORE_ENCRYPTION_KEY}");
-    expect(nb.reverseProxy.trustedHTTPProxies).toEqual(["172.30.0.0/24"]);
+    expect(nb.reverseProxy.trustedHTTPProxies).toEqual(["172.30.0.254/32"]);
   });
 
   it("pre-seeds the NetBird owner from homelab:netbird.ownerEmail, else the ACME contact", () => {
@@ -216,6 +217,87 @@ describe("bifrost bundle (committed example)", () => {
     const other = renderBundle(config((v) => void v.publicServices.push({ name: "wiki", description: "Family wiki" })));
     expect(other.hash).not.toBe(bundle.hash);
     expect(bundle.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("edge hardening", () => {
+  let c: HetznerConfig;
+  let bundle: Bundle;
+  let compose: Obj;
+  let dynamic: Obj;
+  beforeAll(() => {
+    c = config();
+    bundle = renderBundle(c);
+    compose = parse(file(bundle, "compose.yaml"));
+    dynamic = parse(file(bundle, "traefik/dynamic/bifrost.yaml"));
+  });
+
+  it("runs every container with no-new-privileges", () => {
+    for (const [name, s] of Object.entries(compose["services"] as Record<string, Obj>)) expect(s["security_opt"], name).toContain("no-new-privileges:true");
+  });
+
+  it("gives Traefik a fixed address that Docker never hands to another container", () => {
+    const ipam = compose["networks"]["edge"]["ipam"]["config"][0];
+    const subnet = parseCidr(ipam.subnet)!;
+    const dynamicRange = parseCidr(ipam.ip_range)!;
+    const traefik = parseIPv4(compose["services"]["traefik"]["networks"]["edge"]["ipv4_address"])!;
+    expect(cidrContains(subnet, traefik)).toBe(true);
+    expect(cidrContains(dynamicRange, traefik)).toBe(false);
+    expect(traefik).not.toBe(subnet.last); // not the broadcast address
+    // Every other container joins the network without a fixed address, so from the dynamic range.
+    for (const [name, s] of Object.entries(compose["services"] as Record<string, Obj>))
+      if (name !== "traefik" && s["networks"]) expect(s["networks"], name).toEqual(["edge"]);
+  });
+
+  it("makes Traefik's address the only one NetBird and Authentik take forwarded client addresses from", () => {
+    const traefik = compose["services"]["traefik"]["networks"]["edge"]["ipv4_address"];
+    expect(parse(file(bundle, "netbird/config.yaml.tmpl")).server.reverseProxy.trustedHTTPProxies).toEqual([`${traefik}/32`]);
+    for (const svc of ["authentik-server", "authentik-worker"])
+      expect(compose["services"][svc]["environment"]["AUTHENTIK_LISTEN__TRUSTED_PROXY_CIDRS"].split(","), svc).toEqual(["127.0.0.0/8", "::1/128", `${traefik}/32`]);
+    const other = renderBundle(config((v) => void (v.bifrost.dockerSubnet = "192.168.77.0/26")));
+    expect(parse(file(other, "netbird/config.yaml.tmpl")).server.reverseProxy.trustedHTTPProxies).toEqual(["192.168.77.62/32"]);
+  });
+
+  it("drops forwarding timeouts only on NetBird's streaming routes (gRPC, relay), not on the API or public services", () => {
+    const routers = dynamic["http"]["routers"] as Record<string, Obj>;
+    const services = dynamic["http"]["services"] as Record<string, Obj>;
+    const transports = dynamic["http"]["serversTransports"] as Record<string, Obj>;
+    const unbounded = (name: string) => {
+      const t = transports[services[name]!["loadBalancer"]["serversTransport"]] ?? {};
+      return Object.values(t["forwardingTimeouts"] ?? {}).some((v) => v === "0s" || v === 0);
+    };
+    const streaming = Object.entries(routers).filter(([, r]) => unbounded(r["service"])).map(([n]) => n).sort();
+    expect(streaming).toEqual(["netbird-grpc", "netbird-relay"]);
+    expect(routers["netbird-relay"]!["rule"]).toContain("PathPrefix(`/relay`)");
+    expect(routers["netbird-api"]!["rule"]).toContain("PathPrefix(`/api`)");
+  });
+
+  it("sends HSTS for a year on every browser-facing router", () => {
+    const routers = dynamic["http"]["routers"] as Record<string, Obj>;
+    const hsts = dynamic["http"]["middlewares"]["security-headers"]["headers"];
+    expect(hsts.stsSeconds).toBeGreaterThanOrEqual(31536000);
+    for (const name of ["auth", "netbird-dashboard", "netbird-api", "uptime", ...c.publicServices.map((p) => `svc-${p.name}`)])
+      expect(routers[name]!["middlewares"], name).toContain("security-headers");
+  });
+
+  it("keeps LAN addresses off the public status page", () => {
+    const g = parse(file(bundle, "gatus/config.yaml"));
+    const lan = parseCidr(c.network.subnet)!;
+    const isLan = (host: string) => {
+      const ip = parseIPv4(host.replace(/^\[|\]$/g, ""));
+      return ip !== undefined && (cidrContains(lan, ip) || ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].some((r) => cidrContains(parseCidr(r)!, ip)));
+    };
+    const lanEndpoints = g.endpoints.filter((e: Obj) => isLan(new URL(e.url.replace(/^tcp:/, "http:")).hostname));
+    expect(lanEndpoints.length).toBeGreaterThan(0);
+    for (const e of lanEndpoints) expect(e.ui, e.name).toEqual({ "hide-hostname": true, "hide-url": true, "hide-port": true, "hide-errors": true });
+    // Names, groups and the page title are shown as they are.
+    const shown = JSON.stringify([g.ui, g.endpoints.map((e: Obj) => [e.name, e.group])]);
+    expect(shown).not.toContain(c.network.ingressIp);
+    expect(shown).not.toMatch(/\b10\.\d+\.\d+\.\d+\b/);
+  });
+
+  it("refuses a Docker subnet too small to keep Traefik's address apart", () => {
+    expect(() => config((v) => void (v.bifrost.dockerSubnet = "172.30.0.0/28"))).toThrow(/bifrost\.dockerSubnet[\s\S]*\/27 or larger/);
   });
 });
 

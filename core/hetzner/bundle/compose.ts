@@ -3,7 +3,7 @@
  * containers only through `env_file` references to files Pulumi writes on
  * the VPS; the document itself holds none.
  */
-import { edgeHosts, SERVICE, STATE_MOUNT, statePath, type BundleConfig } from "./model";
+import { edgeHosts, edgeNetwork, SERVICE, STATE_MOUNT, statePath, type BundleConfig } from "./model";
 
 export interface Healthcheck {
   test: string[];
@@ -23,9 +23,10 @@ export interface ComposeService {
   env_file?: string[];
   ports?: string[];
   volumes?: string[];
-  networks?: string[];
+  networks?: string[] | Record<string, { ipv4_address: string }>;
   network_mode?: string;
   cap_add?: string[];
+  security_opt: string[];
   healthcheck?: Healthcheck;
   shm_size?: string;
   logging: { driver: "json-file"; options: { "max-size": string; "max-file": string } };
@@ -34,7 +35,7 @@ export interface ComposeService {
 export interface ComposeFile {
   name: string;
   services: Record<string, ComposeService>;
-  networks: Record<string, { driver: "bridge"; ipam: { config: Array<{ subnet: string }> } }>;
+  networks: Record<string, { driver: "bridge"; ipam: { config: Array<{ subnet: string; ip_range: string }> } }>;
 }
 
 /** The one bridge network every service except the host-networked agent joins. */
@@ -49,13 +50,18 @@ function health(test: string[], startPeriod = "30s"): Healthcheck {
   return { test, interval: "15s", timeout: "5s", retries: 5, start_period: startPeriod };
 }
 
-function base(name: string, image: string): Pick<ComposeService, "image" | "container_name" | "restart" | "logging"> {
-  return { image, container_name: `bifrost-${name}`, restart: "unless-stopped", logging };
+function base(name: string, image: string): Pick<ComposeService, "image" | "container_name" | "restart" | "logging" | "security_opt"> {
+  // no-new-privileges: no process in the container can gain privileges
+  // through setuid/setgid binaries or file capabilities (Docker's
+  // --security-opt no-new-privileges, the kernel's PR_SET_NO_NEW_PRIVS).
+  // Capabilities granted at start (the agent's NET_ADMIN) stay.
+  return { image, container_name: `bifrost-${name}`, restart: "unless-stopped", logging, security_opt: ["no-new-privileges:true"] };
 }
 
 export function buildCompose(c: BundleConfig): ComposeFile {
   const img = c.bifrost.images;
   const hosts = edgeHosts(c);
+  const net = edgeNetwork(c);
   // Server and worker run the same image and settings; only the command differs.
   const authentik = (name: string, command: "server" | "worker"): ComposeService => ({
     ...base(name, img.authentik),
@@ -66,6 +72,10 @@ export function buildCompose(c: BundleConfig): ComposeFile {
       AUTHENTIK_POSTGRESQL__NAME: "authentik",
       AUTHENTIK_POSTGRESQL__USER: "authentik",
       AUTHENTIK_ERROR_REPORTING__ENABLED: "false",
+      // Only Traefik (and loopback, the embedded outpost) may set the client
+      // address through X-Forwarded-For; Authentik's default trusts every
+      // private range, so any container on the network could spoof it.
+      AUTHENTIK_LISTEN__TRUSTED_PROXY_CIDRS: `127.0.0.0/8,::1/128,${net.traefik}/32`,
     },
     env_file: ["./secrets/authentik.env"],
     volumes: [`${statePath("authentik")}:/data`],
@@ -82,7 +92,8 @@ export function buildCompose(c: BundleConfig): ComposeFile {
       env_file: ["./secrets/traefik.env"],
       ports: ["80:80/tcp", "443:443/tcp"],
       volumes: ["./traefik/traefik.yaml:/etc/traefik/traefik.yaml:ro", "./traefik/dynamic:/etc/traefik/dynamic:ro", `${statePath("traefik")}:/letsencrypt`],
-      networks: [NETWORK],
+      // The fixed address NetBird and Authentik trust forwarded headers from.
+      networks: { [NETWORK]: { ipv4_address: net.traefik } },
       // `ping` is enabled in the static config for exactly this probe.
       healthcheck: health(["CMD", "traefik", "healthcheck", "--ping"]),
     },
@@ -172,7 +183,7 @@ export function buildCompose(c: BundleConfig): ComposeFile {
   return {
     name: "bifrost",
     services,
-    networks: { [NETWORK]: { driver: "bridge", ipam: { config: [{ subnet: c.bifrost.dockerSubnet }] } } },
+    networks: { [NETWORK]: { driver: "bridge", ipam: { config: [{ subnet: net.subnet, ip_range: net.dynamicRange }] } } },
   };
 }
 

@@ -12,6 +12,7 @@ interface Endpoint {
   interval: string;
   conditions: string[];
   client?: { "ignore-redirect": boolean };
+  ui?: { "hide-hostname": boolean; "hide-url": boolean; "hide-port": boolean; "hide-errors": boolean };
 }
 
 const CERT_OK = "[CERTIFICATE_EXPIRATION] > 240h";
@@ -51,6 +52,12 @@ export function buildGatusConfig(c: BundleConfig) {
       url: `tcp://${c.network.ingressIp}:443`,
       interval: "1m",
       conditions: ["[CONNECTED] == true"],
+      // The status page is public: keep the LAN address out of what Gatus
+      // publishes. Gatus v5.36.0 (config/endpoint/endpoint.go) drops the
+      // result's hostname and port and redacts them and the URL from error
+      // texts with these; hide-errors drops the errors themselves (a dial
+      // error names the address).
+      ui: { "hide-hostname": true, "hide-url": true, "hide-port": true, "hide-errors": true },
     });
   return {
     storage: { type: "sqlite", path: "/data/data.db" },

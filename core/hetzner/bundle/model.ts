@@ -4,6 +4,7 @@
  * file, Traefik, Gatus and bootstrap order cannot drift apart.
  */
 import type { PublicService } from "../../config/project";
+import { formatIPv4, parseCidr } from "../../net/ipv4";
 import type { HetznerConfig } from "../config";
 
 export type BundleConfig = Pick<
@@ -89,4 +90,21 @@ export function publicRoutes(c: Pick<BundleConfig, "domain" | "publicServices" |
 export function servedHostnames(c: Pick<BundleConfig, "domain" | "edge" | "publicServices" | "network">): string[] {
   const e = edgeHosts(c);
   return [e.auth, e.netbird, e.uptime, ...publicRoutes(c).map((r) => r.host)];
+}
+
+/**
+ * Addresses on the bundle's Docker network. Traefik gets a fixed address
+ * (the last usable one of homelab:bifrost.dockerSubnet) so NetBird and
+ * Authentik can trust forwarded headers from Traefik alone; Docker hands
+ * every other container an address from the lower half of the subnet
+ * (`ip_range`), which never includes Traefik's.
+ */
+export function edgeNetwork(c: Pick<BundleConfig, "bifrost">): { subnet: string; dynamicRange: string; traefik: string } {
+  const cidr = parseCidr(c.bifrost.dockerSubnet);
+  if (!cidr) throw new Error(`bug: homelab:bifrost.dockerSubnet ${c.bifrost.dockerSubnet} passed validation but does not parse`);
+  return {
+    subnet: c.bifrost.dockerSubnet,
+    dynamicRange: `${formatIPv4(cidr.network)}/${cidr.prefix + 1}`,
+    traefik: formatIPv4(cidr.last - 1),
+  };
 }

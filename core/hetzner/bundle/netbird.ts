@@ -5,7 +5,7 @@
  * placeholders that bootstrap.sh fills from secrets/netbird-server.env on
  * the VPS, writing the result under secrets/ with mode 0600.
  */
-import { edgeHosts, type BundleConfig } from "./model";
+import { edgeHosts, edgeNetwork, type BundleConfig } from "./model";
 
 /** Placeholder variables bootstrap.sh substitutes (and nothing else). */
 export const NETBIRD_TEMPLATE_VARS = ["NETBIRD_RELAY_SECRET", "NETBIRD_DATASTORE_ENCRYPTION_KEY", "NETBIRD_OWNER_PASSWORD_HASH"] as const;
@@ -51,8 +51,11 @@ export function buildNetbirdConfig(c: Pick<BundleConfig, "domain" | "edge" | "ne
         owner: { email: ownerEmail(c), password: placeholder("NETBIRD_OWNER_PASSWORD_HASH") },
       },
       store: { engine: "sqlite", encryptionKey: placeholder("NETBIRD_DATASTORE_ENCRYPTION_KEY") },
-      // Real client addresses arrive in X-Forwarded-For from Traefik only.
-      reverseProxy: { trustedHTTPProxies: [c.bifrost.dockerSubnet] },
+      // Real client addresses arrive in X-Forwarded-For from Traefik only:
+      // its fixed address, not the whole Docker network. (NetBird parses
+      // each entry with netip.ParsePrefix and silently drops one that does
+      // not parse: combined/cmd/config.go.)
+      reverseProxy: { trustedHTTPProxies: [`${edgeNetwork(c).traefik}/32`] },
     },
   };
 }

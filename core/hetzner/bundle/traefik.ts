@@ -30,8 +30,15 @@ export function buildTraefikStatic(c: Pick<BundleConfig, "domain" | "bifrost">) 
         // One wildcard certificate for everything: a single ACME order, and
         // no per-service names in certificate transparency logs.
         http: { tls: { certResolver: RESOLVER, domains: [{ main: c.domain, sans: [`*.${c.domain}`] }] } },
-        // NetBird's management and signal gRPC streams stay open for hours;
-        // Traefik's default 60 s read timeout would cut every peer off.
+        // NetBird's signal gRPC stream (bidirectional) and the relay
+        // WebSocket stay open for hours; Traefik's default 60 s read timeout
+        // (the whole request body, per HTTP/2 stream) would cut every peer
+        // off. Responding timeouts exist only per entry point (Traefik v3
+        // static config: transport.respondingTimeouts has readTimeout,
+        // writeTimeout, idleTimeout and nothing per router), and every
+        // hostname shares 443, so this entry point carries them for all;
+        // the per-route part is on the forwarding side (serversTransports),
+        // where only the NetBird streaming routes drop their timeouts.
         transport: { respondingTimeouts: { readTimeout: "0s", writeTimeout: "0s", idleTimeout: "300s" } },
       },
     },
@@ -92,11 +99,21 @@ export function buildTraefikDynamic(c: BundleConfig) {
     middlewares: [],
     priority: 300,
   };
-  routers["netbird-backend"] = {
-    rule: `${host(hosts.netbird)} && ${prefixes(["/relay", "/ws-proxy/", "/api", "/oauth2"])}`,
+  // The relay and the WebSocket proxy stream for as long as a peer is
+  // connected; the REST API and the IdP answer like any web app and keep
+  // Traefik's default forwarding timeouts.
+  routers["netbird-relay"] = {
+    rule: `${host(hosts.netbird)} && ${prefixes(["/relay", "/ws-proxy/"])}`,
     entryPoints: web,
     service: "netbird-server",
     middlewares: [],
+    priority: 200,
+  };
+  routers["netbird-api"] = {
+    rule: `${host(hosts.netbird)} && ${prefixes(["/api", "/oauth2"])}`,
+    entryPoints: web,
+    service: "netbird-server-api",
+    middlewares: [HEADERS_MIDDLEWARE],
     priority: 200,
   };
   routers["netbird-dashboard"] = { rule: host(hosts.netbird), entryPoints: web, service: "netbird-dashboard", middlewares: [HEADERS_MIDDLEWARE], priority: 100 };
@@ -104,6 +121,7 @@ export function buildTraefikDynamic(c: BundleConfig) {
 
   services["authentik"] = lb(`http://${SERVICE.authentikServer}:9000`);
   services["netbird-server"] = lb(`http://${SERVICE.netbirdServer}:80`, { serversTransport: "netbird-streams" });
+  services["netbird-server-api"] = lb(`http://${SERVICE.netbirdServer}:80`);
   services["netbird-server-h2c"] = lb(`h2c://${SERVICE.netbirdServer}:80`, { serversTransport: "netbird-streams" });
   services["netbird-dashboard"] = lb(`http://${SERVICE.netbirdDashboard}:80`);
   services["gatus"] = lb(`http://${SERVICE.gatus}:8080`);
