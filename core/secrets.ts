@@ -20,7 +20,38 @@ export interface SecretSpec {
   readonly required: boolean;
   /** One line on how to obtain the value (copied into bootstrap.sops.yaml.example). */
   readonly obtain: string;
+  /**
+   * What the value may contain, where a target format cannot carry
+   * everything: checked when the secret is read, before any resource exists.
+   */
+  readonly format?: SecretFormat;
 }
+
+export interface SecretFormat {
+  readonly pattern: RegExp;
+  /** Why, and what is expected (never shows the value). */
+  readonly expected: string;
+}
+
+/**
+ * Values written into the bundle's env files as `KEY='value'`: docker
+ * compose reads single-quoted values literally and bash sources them, but
+ * neither can carry a single quote or a line break inside (compose-go
+ * dotenv has no escape in single quotes; double quotes would interpolate `$`).
+ */
+const ENV_FILE_VALUE: SecretFormat = {
+  pattern: /^[^'\n\r\0]+$/,
+  expected: "it is written into a single-quoted env file on bifrost, which cannot carry a single quote or a line break",
+};
+
+/**
+ * Values bootstrap.sh substitutes into NetBird's YAML config with envsubst:
+ * the base64 alphabet (what `openssl rand -base64` prints) needs no escaping.
+ */
+const NETBIRD_CONFIG_VALUE: SecretFormat = {
+  pattern: /^[A-Za-z0-9+/=._-]+$/,
+  expected: "it is substituted into NetBird's YAML config on bifrost; use letters, digits and + / = . _ - only (openssl rand -base64 32)",
+};
 
 export const SECRETS = {
   PROXMOX_API_TOKEN: {
@@ -37,6 +68,7 @@ export const SECRETS = {
     stacks: ["platform", "hetzner", "cloudflare"],
     required: true,
     obtain: "Cloudflare dashboard → My Profile → API Tokens → Create Token with Zone:DNS:Edit and Zone:Zone:Read on the domain's zone.",
+    format: ENV_FILE_VALUE,
   },
   HCLOUD_TOKEN: {
     stacks: ["hetzner"],
@@ -52,26 +84,31 @@ export const SECRETS = {
     stacks: ["hetzner"],
     required: true,
     obtain: "Random, at least 50 characters: openssl rand -base64 60 | tr -d '\\n'. Never change it after first start.",
+    format: ENV_FILE_VALUE,
   },
   AUTHENTIK_POSTGRES_PASSWORD: {
     stacks: ["hetzner"],
     required: true,
     obtain: "Random: openssl rand -base64 36 | tr -d '\\n'.",
+    format: ENV_FILE_VALUE,
   },
   NETBIRD_RELAY_SECRET: {
     stacks: ["hetzner"],
     required: true,
     obtain: "Random shared secret between NetBird management and relay: openssl rand -base64 32.",
+    format: NETBIRD_CONFIG_VALUE,
   },
   NETBIRD_DATASTORE_ENCRYPTION_KEY: {
     stacks: ["hetzner"],
     required: true,
     obtain: "32 random bytes, base64: openssl rand -base64 32. Encrypts NetBird's store; never change it after first start.",
+    format: NETBIRD_CONFIG_VALUE,
   },
   NETBIRD_SETUP_KEY: {
     stacks: ["hetzner"],
     required: false,
     obtain: "NetBird dashboard (https://<edge.netbird>.<domain>) → Setup Keys → Create (reusable, for the bifrost routing peer). Needed when homelab:netbird.agent is true; NetBird must run first, so deploy once with agent: false.",
+    format: ENV_FILE_VALUE,
   },
   GITHUB_OAUTH_CLIENT_SECRET: {
     stacks: ["authentik"],
@@ -156,12 +193,40 @@ export function readSecrets(
   const { required, optional } = secretsFor(stack, requiredByConfig);
   const missing = required.filter((n) => !env[n]);
   if (missing.length > 0) throw new MissingSecretsError(stack, missing);
+  const unfit = [...required, ...optional].flatMap((name) => {
+    const value = env[name];
+    const format: SecretFormat | undefined = (SECRETS[name] as SecretSpec).format;
+    return value && format && !format.pattern.test(value) ? [{ name, expected: format.expected }] : [];
+  });
+  if (unfit.length > 0) throw new InvalidSecretsError(stack, unfit);
   const values = new Map<SecretName, pulumi.Output<string>>();
   for (const name of [...required, ...optional]) {
     const value = env[name];
     if (value) values.set(name, pulumi.secret(value));
   }
   return new StackSecrets(stack, values);
+}
+
+/**
+ * Secret values a target format cannot carry. A RunError: the message names
+ * each secret and why, never its value, and the CLI prints it without a
+ * stack trace.
+ */
+export class InvalidSecretsError extends pulumi.RunError {
+  override readonly name = "InvalidSecretsError";
+
+  constructor(
+    readonly stackName: string,
+    readonly problems: ReadonlyArray<{ name: SecretName; expected: string }>,
+  ) {
+    super(
+      [
+        `Unusable secret value${problems.length === 1 ? "" : "s"} for stack "${stackName}":`,
+        ...problems.map((p) => `  - ${p.name}: ${p.expected}`),
+        "Regenerate the value and store it with `just secrets-edit`.",
+      ].join("\n"),
+    );
+  }
 }
 
 /**

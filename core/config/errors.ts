@@ -125,10 +125,18 @@ export class ConfigFileError extends pulumi.RunError {
   }
 }
 
-/** An error the user caused and can fix: printed as a message, never a stack trace. */
-export function isUserError(err: unknown): err is ConfigError | ConfigFileError | MissingSecretsError | UnknownStackError {
+/**
+ * An error the user caused and can fix: printed as a message, never a stack
+ * trace. Every `pulumi.RunError` is one (the Pulumi CLI prints those without
+ * a trace too): config, secrets, catalogue and look-up errors alike.
+ */
+export function isUserError(err: unknown): err is Error {
   return (
-    ConfigError.isInstance(err) || ConfigFileError.isInstance(err) || MissingSecretsError.isInstance(err) || UnknownStackError.isInstance(err)
+    ConfigError.isInstance(err) ||
+    ConfigFileError.isInstance(err) ||
+    MissingSecretsError.isInstance(err) ||
+    UnknownStackError.isInstance(err) ||
+    pulumi.RunError.isInstance(err)
   );
 }
 

@@ -108,19 +108,32 @@ export const chartVersion = z
   .string()
   .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: (issue) => `expected a pinned chart version like 1.18.2, got ${describe(issue.input)}` });
 
-/** A container image pinned by tag or digest: `traefik:v3.5.0`, `ghcr.io/x/y@sha256:…`. */
-export const pinnedImage = z.string().refine(
-  (v) => {
-    if (/\s/.test(v)) return false;
-    if (/@sha256:[0-9a-f]{64}$/.test(v)) return true;
-    const lastSlash = v.lastIndexOf("/");
-    const tagAt = v.lastIndexOf(":");
-    if (tagAt <= lastSlash) return false;
-    const tag = v.slice(tagAt + 1);
-    return /^[\w][\w.-]{0,127}$/.test(tag) && tag !== "latest";
-  },
-  { error: (issue) => `expected a container image pinned to a tag (not "latest") or digest, like traefik:v3.5.1, got ${describe(issue.input)}` },
+/**
+ * An image reference exactly as the grammar of github.com/distribution/reference
+ * (regexp.go) allows it: `[domain[:port]/]path[:tag][@sha256:digest]`, lower-case
+ * path components. Nothing else: no `${…}` that compose would substitute, no
+ * spaces, no shell characters.
+ */
+const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const IMAGE_REFERENCE = new RegExp(
+  `^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*` +
+    "(?::(?<tag>[\\w][\\w.-]{0,127}))?(?<digest>@sha256:[0-9a-f]{64})?$",
 );
+
+/** Pure rule: a reference by that grammar, pinned by a tag other than `latest` or by digest. */
+export function isPinnedImage(v: string): boolean {
+  const m = IMAGE_REFERENCE.exec(v);
+  if (!m) return false;
+  const { tag, digest } = m.groups ?? {};
+  return digest !== undefined || (tag !== undefined && tag !== "latest");
+}
+
+/** A container image pinned by tag or digest: `traefik:v3.5.0`, `ghcr.io/x/y@sha256:…`. */
+export const pinnedImage = z.string().refine(isPinnedImage, {
+  error: (issue) =>
+    `expected a container image reference name[:tag][@sha256:digest] pinned to a tag (not "latest") or digest, like traefik:v3.5.1, got ${describe(issue.input)}`,
+});
 
 /** PCI address as Proxmox takes it: `0000:01:00.0` or `01:00.0` (function optional for all functions: `01:00`). */
 export const pciId = z

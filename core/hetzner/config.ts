@@ -8,6 +8,7 @@ import type { ConfigIssue, ConfigPath } from "../config/errors";
 import { adminSourceProblems } from "../net/cidr";
 import { anyCidr, dnsLabel, ipv4Network, pinnedImage, port } from "../config/primitives";
 import type { StackConfig } from "../stack";
+import { cidrRange, parseCidr, rangesOverlap } from "../net/ipv4";
 
 /** A Linux user name that is not root: the admin account Pulumi logs in as. */
 const linuxUser = z
@@ -146,10 +147,22 @@ export const imagesSchema = z
   })
   .strict();
 
+/**
+ * The bundle directory: a directory of its own under /opt or /srv. The
+ * delivery runs `install -d -o <admin>` on it, which would hand a system
+ * directory (/etc, /usr, /home) to the admin user. A segment cannot start
+ * with a dot, so `..` is out; the state volume (under /mnt) is out too.
+ */
+const bundleDir = z
+  .string()
+  .regex(/^\/(opt|srv)(\/[a-z0-9_][a-z0-9_.-]*)+$/, {
+    error: (i) => `expected a directory of its own under /opt or /srv, like /opt/bifrost (no .., no trailing /), got ${JSON.stringify(i.input)}`,
+  });
+
 export const bifrostSchema = z
   .object({
     /** Where the bundle lives on the VPS. */
-    dir: z.string().regex(/^\/[a-z0-9_/-]+[a-z0-9_-]$/, { error: (i) => `expected an absolute path like /opt/bifrost, got ${JSON.stringify(i.input)}` }).default("/opt/bifrost"),
+    dir: bundleDir.default("/opt/bifrost"),
     /** Docker from Ubuntu's archive (docker.io + compose v2) or Docker's own apt repository (docker-ce). */
     docker: z.enum(["distro", "upstream"]).default("distro"),
     /** Extra apt packages for the VPS. */
@@ -204,6 +217,40 @@ export const hetznerShape = {
 
 export type HetznerConfig = StackConfig<typeof hetznerShape>;
 
+/** Address ranges the bundle's Docker network must stay clear of, besides the LAN and the nodes' routes. */
+export const RESERVED_RANGES: ReadonlyArray<{ cidr: string; what: string }> = [
+  // NetBird gives each account a /16 out of 100.64.0.0/10 for its peers
+  // (netbirdio/netbird shared/management/types/network.go NewNetwork).
+  { cidr: "100.64.0.0/10", what: "NetBird's peer range" },
+  // Hetzner's metadata service (169.254.169.254) and every link-local address.
+  { cidr: "169.254.0.0/16", what: "the link-local range (Hetzner's metadata service)" },
+  // docker0, the default bridge every Docker host has.
+  { cidr: "172.17.0.0/16", what: "Docker's default bridge" },
+];
+
+const PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((c) => parseCidr(c)!);
+
+/**
+ * Pure rule: problems with the bundle's Docker subnet, by address
+ * arithmetic. It must be private (NetBird trusts forwarded headers from it)
+ * and overlap nothing bifrost routes to or through: the LAN, the nodes'
+ * routes (both reached over NetBird from bifrost), NetBird's peer range,
+ * link-local, Docker's default bridge.
+ */
+export function dockerSubnetProblems(subnet: string, routed: ReadonlyArray<{ cidr: string; what: string }>): string[] {
+  const own = parseCidr(subnet);
+  if (!own) return [];
+  const range = cidrRange(own);
+  const problems: string[] = [];
+  if (!PRIVATE.some((p) => range.first >= cidrRange(p).first && range.last <= cidrRange(p).last))
+    problems.push(`${subnet} is not inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); NetBird trusts forwarded headers from it`);
+  for (const other of [...routed, ...RESERVED_RANGES]) {
+    const o = parseCidr(other.cidr);
+    if (o && rangesOverlap(range, cidrRange(o))) problems.push(`${subnet} overlaps ${other.what} ${other.cidr}`);
+  }
+  return problems;
+}
+
 /** Cross-field rules of the hetzner stack. */
 export function validateHetzner(c: HetznerConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -222,6 +269,12 @@ export function validateHetzner(c: HetznerConfig): ConfigIssue[] {
       message: "bundle delivery connects over SSH, which an empty list closes; add the address you run Pulumi from, or set homelab:bifrost.deliver: false",
     });
   issues.push(...repeated(c.firewall.adminCidrs, ["firewall", "adminCidrs"], "admin CIDR"));
+  const routed = [
+    { cidr: c.network.subnet, what: "the LAN homelab:network.subnet" },
+    ...c.nodes.flatMap((n, i) => n.routes.map((r, j) => ({ cidr: r.network, what: `homelab:nodes[${i}].routes[${j}]` }))),
+  ];
+  for (const message of dockerSubnetProblems(c.bifrost.dockerSubnet, routed))
+    issues.push({ path: ["bifrost", "dockerSubnet"], message: `${message}; pick another private /24 such as 172.30.0.0/24` });
   issues.push(...repeated(c.netbird.stunPorts, ["netbird", "stunPorts"], "STUN port"));
 
   // UDP ports something on bifrost listens on; they must not collide.
