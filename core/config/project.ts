@@ -69,6 +69,18 @@ export const nodeSchema = z
      * with a GPU: PCI passthrough pins all guest memory, so a floor does nothing.
      */
     memoryFloor: z.number().int().min(0).max(4_194_304).optional(),
+    /**
+     * vCPU model for this node, over homelab:proxmox.cpuType: `host` for a GPU
+     * or AI node that wants every CPU feature (it can then only move to a host
+     * with the same CPU). Changing it reboots the VM through the ordered
+     * reboot steps, never on its own.
+     */
+    cpuType: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+        error: (issue) => `expected a Proxmox CPU type like host or x86-64-v3, got ${JSON.stringify(issue.input)}`,
+      })
+      .optional(),
     /** Proxmox CPU weight (cpuunits, 1–10000, default 100). */
     cpuWeight: z.number().int().min(1).max(10_000).default(100),
     disk: z

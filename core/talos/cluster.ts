@@ -36,6 +36,7 @@ export interface TalosClusterArgs {
   /** Proxmox host → image datastore. */
   readonly imageDatastores: ReadonlyMap<string, string>;
   readonly network: { readonly subnet: string; readonly prefix: number; readonly gateway: string; readonly nameservers: readonly string[]; readonly vip: string };
+  /** Proxmox-wide vCPU model; a node's own `cpuType` wins. */
   readonly cpuType: string;
   /** Protect VMs (and their disks) against deletion and replacement. */
   readonly protectVms: boolean;
@@ -189,7 +190,7 @@ export class TalosCluster extends pulumi.ComponentResource {
           prefix: args.network.prefix,
           gateway: args.network.gateway,
           nameservers: args.network.nameservers,
-          cpuType: args.cpuType,
+          cpuType: node.cpuType ?? args.cpuType,
           protect: args.protectVms,
           clusterName: t.clusterName,
           proxmox: args.proxmox,

@@ -14,7 +14,7 @@ import { TalosCluster } from "./cluster";
 import { contractOf, durationSeconds, newClusterContract, proxmoxSecrets, talosStackShape, validateTalosStack } from "./config";
 import { GpuTaints } from "./gpu-taint";
 import { planPlacement } from "./placement";
-import { proxmoxProvider } from "./proxmox-provider";
+import { proxmoxCredential, proxmoxProvider } from "./proxmox-provider";
 import { TalosUpgrades } from "./upgrades";
 
 export default defineStack({
@@ -84,6 +84,7 @@ export default defineStack({
         kubernetesVersion: c.talos.kubernetesVersion,
         config: c.upgrades,
         clusterReady: [cluster.ready],
+        proxmox: { config: c.proxmox, credential: proxmoxCredential(c.proxmox, secrets) },
       })
       : undefined;
 

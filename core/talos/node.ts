@@ -29,6 +29,19 @@ export function vmTags(node: Pick<NodeConfig, "tags" | "role">, machineClass: Ma
   return [...new Set([...node.tags, "talos", machineClass])].sort();
 }
 
+/**
+ * What only a reboot applies to a running VM, as one readable line: the CPU
+ * type, cores, memory and PCI devices. Proxmox keeps changes to these pending
+ * until the VM is stopped and started (no CPU or memory hotplug is enabled),
+ * and bpg's `rebootAfterUpdate` is off, so the ordered reboot step keyed on
+ * this line (core/talos/upgrades.ts) applies them. Disk growth and NICs are
+ * hotplugged (Proxmox's default hotplug list) and need no reboot.
+ */
+export function vmRebootKey(node: Pick<NodeConfig, "cores" | "memory" | "gpu">, cpuType: string): string {
+  const devices = hostpciSlots(node.gpu).map((d) => `${d.device}=${d.mapping !== undefined ? `mapping:${d.mapping}` : `id:${d.id}`}`);
+  return [`cpu=${cpuType}`, `cores=${node.cores}`, `memory=${node.memory}`, ...devices].join(" ");
+}
+
 export interface TalosNodeArgs {
   readonly node: NodeConfig;
   /** Proxmox host, explicit or planned. */
@@ -45,6 +58,7 @@ export interface TalosNodeArgs {
   readonly prefix: number;
   readonly gateway: string;
   readonly nameservers: readonly string[];
+  /** vCPU model: the node's own `cpuType`, else the Proxmox-wide one. */
   readonly cpuType: string;
   /** Pulumi `protect` plus Proxmox's protection flag on the VM and its disks. */
   readonly protect: boolean;
@@ -59,6 +73,9 @@ export class TalosNode extends pulumi.ComponentResource {
   readonly machineClass: MachineClass;
   readonly ip: string;
   readonly host: string;
+  readonly vmId: number;
+  /** What only a reboot applies to the VM (vmRebootKey); the reboot step is keyed on it. */
+  readonly rebootKey: string;
   readonly installerImage: pulumi.Output<string>;
   readonly vm: proxmoxve.VmLegacy;
   readonly configApply: talos.machine.ConfigurationApply;
@@ -71,6 +88,8 @@ export class TalosNode extends pulumi.ComponentResource {
     this.machineClass = args.machineClass;
     this.ip = node.ip;
     this.host = args.host;
+    this.vmId = node.vmId;
+    this.rebootKey = vmRebootKey(node, args.cpuType);
     this.installerImage = pulumi.output(args.installerImage);
 
     this.vm = new proxmoxve.VmLegacy(
@@ -93,6 +112,10 @@ export class TalosNode extends pulumi.ComponentResource {
         agent: { enabled: true, trim: true, timeout: "2m" },
         onBoot: true,
         started: true,
+        // Never reboot on an update (bpg v0.111.1 proxmoxtf/resource/vm/vm.go: reboot_after_update
+        // defaults to true and reboots every changed VM at once). A change that needs a reboot
+        // stays pending in Proxmox and the ordered, etcd-gated reboot step applies it.
+        rebootAfterUpdate: false,
         protection: args.protect,
         // A VM being deleted gets no graceful shutdown: its disk goes with it.
         stopOnDestroy: true,

@@ -7,12 +7,21 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackSecrets } from "../secrets";
 import type { ProxmoxConfig } from "./config";
 
+/**
+ * The credential as the Proxmox API takes it (secret): `<user>@<realm>!<token
+ * name>=<uuid>` for a token (the `PVEAPIToken=` header), else the password.
+ */
+export function proxmoxCredential(config: ProxmoxConfig, secrets: StackSecrets): pulumi.Output<string> {
+  return config.auth === "token"
+    ? pulumi.secret(pulumi.interpolate`${config.tokenId!}=${secrets.require("PROXMOX_API_TOKEN")}`)
+    : secrets.require("PROXMOX_PASSWORD");
+}
+
 export function proxmoxProvider(name: string, config: ProxmoxConfig, secrets: StackSecrets, opts?: pulumi.ResourceOptions): proxmoxve.Provider {
   const auth: proxmoxve.ProviderArgs =
     config.auth === "token"
-      ? // The provider takes `<user>@<realm>!<token name>=<uuid>`; interpolate keeps it secret.
-        { apiToken: pulumi.secret(pulumi.interpolate`${config.tokenId!}=${secrets.require("PROXMOX_API_TOKEN")}`) }
-      : { username: config.username!, password: secrets.require("PROXMOX_PASSWORD") };
+      ? { apiToken: proxmoxCredential(config, secrets) }
+      : { username: config.username!, password: proxmoxCredential(config, secrets) };
   return new proxmoxve.Provider(
     name,
     {

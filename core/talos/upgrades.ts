@@ -10,6 +10,11 @@
  * - steps chained in rollout order (planUpgradeOrder): control planes one by
  *   one, each gated on a healthy etcd with all members; then workers and GPU
  *   workers in batches. A failed step fails `up` and nothing after it runs;
+ * - one reboot step per node, keyed by the VM hardware that only a reboot
+ *   applies (CPU type, cores, memory, PCI devices): the VMs never reboot on
+ *   their own (`rebootAfterUpdate: false`), so a changed key replaces the
+ *   step, which reboots that VM through Proxmox to apply the pending change.
+ *   It runs right after the node's upgrade step, in the same order;
  * - one Kubernetes step after all node steps, keyed by the Kubernetes version.
  *
  * Every step first reads what the cluster runs and does nothing when that is
@@ -22,12 +27,13 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { durationSeconds, type UpgradesConfig } from "./config";
+import { durationSeconds, type ProxmoxConfig, type UpgradesConfig } from "./config";
 import type { TalosNode } from "./node";
 import { planUpgradeOrder } from "./upgrade-order";
 
 export const NODE_UPGRADE_SCRIPT = readFileSync(path.join(__dirname, "scripts", "upgrade-node.sh"), "utf8");
 export const KUBERNETES_UPGRADE_SCRIPT = readFileSync(path.join(__dirname, "scripts", "upgrade-kubernetes.sh"), "utf8");
+export const NODE_REBOOT_SCRIPT = readFileSync(path.join(__dirname, "scripts", "reboot-node.sh"), "utf8");
 
 /**
  * The Kubernetes script takes its mode as the first argument; inside a
@@ -53,11 +59,15 @@ export interface TalosUpgradesArgs {
   readonly config: UpgradesConfig;
   /** What must exist before any step runs: the bootstrapped, healthy cluster. */
   readonly clusterReady: readonly pulumi.Resource[];
+  /** The Proxmox API the reboot steps call, and its credential (secret). */
+  readonly proxmox: { readonly config: ProxmoxConfig; readonly credential: pulumi.Input<string> };
 }
 
 export class TalosUpgrades extends pulumi.ComponentResource {
   /** Node name → its upgrade step. */
   readonly nodeSteps: ReadonlyMap<string, command.local.Command>;
+  /** Node name → its reboot step (pending Proxmox hardware changes). */
+  readonly rebootSteps: ReadonlyMap<string, command.local.Command>;
   readonly kubernetesStep: command.local.Command;
 
   constructor(name: string, args: TalosUpgradesArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -67,7 +77,11 @@ export class TalosUpgrades extends pulumi.ComponentResource {
     const controlPlanes = args.nodes.filter((n) => n.machineClass === "controlplane");
     const controlPlaneIps = controlPlanes.map((n) => n.ip).join(",");
 
+    const kubeconfig = pulumi.secret(args.kubeconfig);
+    const px = args.proxmox.config;
+    const proxmoxSecret = pulumi.secret(args.proxmox.credential);
     const nodeSteps = new Map<string, command.local.Command>();
+    const rebootSteps = new Map<string, command.local.Command>();
     // The first wave waits for the cluster and for every config apply, so a
     // new installer image is in each machine config before any node reboots.
     let previous: pulumi.Resource[] = [...args.clusterReady, ...args.nodes.map((n) => n.configApply)];
@@ -100,9 +114,45 @@ export class TalosUpgrades extends pulumi.ComponentResource {
         nodeSteps.set(node.nodeName, step);
         return step;
       });
-      previous = steps;
+      // Then the same nodes' pending Proxmox changes, one reboot each; the next wave
+      // waits for both, so no two control planes are ever down at once.
+      const reboots = wave.nodes.map((node) => {
+        const reboot = new command.local.Command(
+          `${name}-reboot-${node.nodeName}`,
+          {
+            create: NODE_REBOOT_SCRIPT,
+            interpreter: INTERPRETER,
+            environment: {
+              HOMELAB_TALOSCONFIG: talosconfig,
+              HOMELAB_KUBECONFIG: kubeconfig,
+              HOMELAB_PROXMOX_SECRET: proxmoxSecret,
+              PROXMOX_AUTH: px.auth,
+              PROXMOX_USERNAME: px.auth === "password" ? px.username! : "",
+              PROXMOX_ENDPOINT: px.endpoint,
+              PROXMOX_INSECURE: String(px.insecure),
+              PROXMOX_HOST: node.host,
+              VM_ID: String(node.vmId),
+              NODE_NAME: node.nodeName,
+              NODE_IP: node.ip,
+              NODE_CLASS: node.machineClass,
+              CONTROL_PLANE_IPS: controlPlaneIps,
+              DRAIN_TIMEOUT: cfg.drainTimeout,
+              GATE_SECONDS: String(durationSeconds(cfg.gateTimeout)),
+            },
+            // What only a reboot applies, as the VM is configured; a change replaces the step.
+            triggers: [node.rebootKey],
+            logging: "stdoutAndStderr",
+            addPreviousOutputInEnv: false,
+          },
+          { parent: this, dependsOn: [...steps, node.vm] },
+        );
+        rebootSteps.set(node.nodeName, reboot);
+        return reboot;
+      });
+      previous = [...steps, ...reboots];
     }
     this.nodeSteps = nodeSteps;
+    this.rebootSteps = rebootSteps;
 
     this.kubernetesStep = new command.local.Command(
       `${name}-kubernetes`,
@@ -113,7 +163,7 @@ export class TalosUpgrades extends pulumi.ComponentResource {
         interpreter: INTERPRETER,
         environment: {
           HOMELAB_TALOSCONFIG: talosconfig,
-          HOMELAB_KUBECONFIG: pulumi.secret(args.kubeconfig),
+          HOMELAB_KUBECONFIG: kubeconfig,
           // upgrade-k8s is one call against one control plane; it walks the others itself.
           CONTROL_PLANE_IP: controlPlanes[0]!.ip,
           TARGET_VERSION: args.kubernetesVersion,

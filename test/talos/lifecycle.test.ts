@@ -4,19 +4,27 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { captureStack, placeholderEnv } from "../../core/render/harness";
 import { loadRawConfig } from "../../core/render/project-files";
 import { WAIT_CLUSTER_SCRIPT } from "../../core/talos/cluster";
-import { render, type PlanView, nonEmpty } from "../helpers/plan";
+import { nonEmpty, render, renderConfigError, type PlanView } from "../helpers/plan";
 
 const COMMAND = "command:local:Command";
 const APPLY = "talos:machine/configurationApply:ConfigurationApply";
 const CPS = ["10.10.0.11", "10.10.0.12", "10.10.0.13"];
 const WORKERS = ["10.10.0.21", "10.10.0.22", "10.10.0.31"];
 
+const VM = "proxmoxve:index/vmLegacy:VmLegacy";
+const NODES = ["k8s-cp-1", "k8s-cp-2", "k8s-cp-3", "k8s-worker-1", "k8s-worker-2", "k8s-gpu-1"];
+
 let plan: PlanView;
 let relabelled: PlanView;
+let newCpu: PlanView;
+let gpuHost: PlanView;
 beforeAll(async () => {
-  [plan, relabelled] = await Promise.all([
+  [plan, relabelled, newCpu, gpuHost] = await Promise.all([
     render("talos"),
     render("talos", { config: (c) => void (c["nodes"][4].labels = { "homelab/disk": "fast" }) }),
+    // One edit that needs a reboot of every VM, control planes included.
+    render("talos", { config: (c) => void (c["proxmox"].cpuType = "x86-64-v3") }),
+    render("talos", { config: (c) => void (c["nodes"][5].cpuType = "host") }),
   ]);
 });
 
@@ -86,5 +94,73 @@ describe("cluster health, only when the cluster is created or changed", () => {
     for (const r of nonEmpty(plan.resources.filter((x) => x.provider?.includes("::pulumi:providers:kubernetes::")), "resources of the Kubernetes provider"))
       expect(plan.dependsOn(r, ready), r.name).toBe(true);
     for (const r of nonEmpty(plan.ofType(COMMAND).filter((x) => x.name.startsWith("upgrades-")))) expect(plan.dependsOn(r, ready), r.name).toBe(true);
+  });
+});
+
+describe("reboots in order, never on their own", () => {
+  const vm = (p: PlanView, node: string) => p.one(`${node}-vm`, VM);
+  const reboot = (p: PlanView, node: string) => p.one(`upgrades-reboot-${node}`, COMMAND);
+  const upgrade = (p: PlanView, node: string) => p.one(`upgrades-node-${node}`, COMMAND);
+
+  it("no VM reboots itself after an update (bpg reboot_after_update is on by default)", () => {
+    for (const r of nonEmpty(plan.ofType(VM))) expect(r.values["rebootAfterUpdate"], r.name).toBe(false);
+  });
+
+  it("has one reboot step per node, keyed on the VM settings only a reboot applies", () => {
+    expect(reboot(plan, "k8s-cp-2").values["triggers"]).toEqual(["cpu=x86-64-v2-AES cores=4 memory=8192"]);
+    expect(reboot(plan, "k8s-gpu-1").values["triggers"]).toEqual(["cpu=x86-64-v2-AES cores=16 memory=65536 hostpci0=mapping:rtx-4090"]);
+    expect(env(plan, "upgrades-reboot-k8s-cp-2")).toMatchObject({
+      PROXMOX_HOST: "pve2",
+      VM_ID: "1102",
+      NODE_NAME: "k8s-cp-2",
+      NODE_IP: "10.10.0.12",
+      NODE_CLASS: "controlplane",
+      CONTROL_PLANE_IPS: CPS.join(","),
+      PROXMOX_AUTH: "token",
+      PROXMOX_ENDPOINT: "https://10.10.0.2:8006/",
+      PROXMOX_INSECURE: "false",
+    });
+  });
+
+  it("a CPU type change on every VM is planned as VM updates plus one reboot step per node, chained: control planes one at a time, etcd-gated", () => {
+    for (const n of NODES) {
+      expect(vm(newCpu, n).values["cpu"]).toMatchObject({ type: "x86-64-v3" });
+      expect(reboot(newCpu, n).values["triggers"]).not.toEqual(reboot(plan, n).values["triggers"]);
+      // Each reboot comes after the VM update it applies, and after the node's own upgrade step.
+      expect(newCpu.dependsOn(reboot(newCpu, n), vm(newCpu, n)), n).toBe(true);
+      expect(newCpu.dependsOn(reboot(newCpu, n), upgrade(newCpu, n)), n).toBe(true);
+    }
+    const [r1, r2, r3] = ["k8s-cp-1", "k8s-cp-2", "k8s-cp-3"].map((n) => reboot(newCpu, n));
+    expect(newCpu.dependsOn(r2!, r1!)).toBe(true);
+    expect(newCpu.dependsOn(r3!, r2!)).toBe(true);
+    expect(newCpu.dependsOn(r1!, r2!)).toBe(false);
+    // The next control plane's upgrade waits for the previous one's reboot: never two down at once.
+    expect(newCpu.dependsOn(upgrade(newCpu, "k8s-cp-2"), r1!)).toBe(true);
+    expect(newCpu.dependsOn(reboot(newCpu, "k8s-worker-1"), r3!)).toBe(true);
+    expect(newCpu.dependsOn(newCpu.one("upgrades-kubernetes", COMMAND), reboot(newCpu, "k8s-gpu-1"))).toBe(true);
+  });
+
+  it("a per-node CPU type (a GPU node wants host) changes only that VM and its reboot step", () => {
+    expect(vm(gpuHost, "k8s-gpu-1").values["cpu"]).toMatchObject({ type: "host" });
+    expect(reboot(gpuHost, "k8s-gpu-1").values["triggers"]).toEqual(["cpu=host cores=16 memory=65536 hostpci0=mapping:rtx-4090"]);
+    for (const n of NODES.filter((x) => x !== "k8s-gpu-1")) {
+      expect(vm(gpuHost, n).values).toEqual(vm(plan, n).values);
+      expect(reboot(gpuHost, n).values["triggers"]).toEqual(reboot(plan, n).values["triggers"]);
+    }
+  });
+
+  it("passes the client configs and the Proxmox credential only as secret environment values", () => {
+    const r = reboot(plan, "k8s-worker-1");
+    for (const key of ["HOMELAB_TALOSCONFIG", "HOMELAB_KUBECONFIG", "HOMELAB_PROXMOX_SECRET"]) expect(plan.isSecretInput(r, `environment.${key}`), key).toBe(true);
+    expect(env(plan, "upgrades-reboot-k8s-worker-1")["HOMELAB_PROXMOX_SECRET"]).toBe("pulumi@pve!homelab=placeholder-proxmox-api-token");
+    for (const c of nonEmpty(plan.ofType(COMMAND))) expect(JSON.stringify(c.inputs), c.name).not.toContain("placeholder-proxmox-api-token");
+  });
+});
+
+describe("per-node CPU type in config", () => {
+  it("refuses a CPU type that is not a Proxmox CPU model name, with its path", async () => {
+    const error = await renderConfigError("talos", { config: (c) => void (c["nodes"][5].cpuType = "host; rm -rf /") });
+    expect(error.message).toContain("homelab:nodes[5].cpuType");
+    expect(error.message).toContain("expected a Proxmox CPU type like host or x86-64-v3");
   });
 });

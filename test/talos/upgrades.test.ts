@@ -43,18 +43,19 @@ beforeAll(async () => {
   ]);
 });
 
-/** The upgrade steps (the stack runs other local commands too: the readiness waits, the GPU taint). */
-const upgradeSteps = (plan: PlanView) => plan.ofType(COMMAND).filter((r) => r.name.startsWith("upgrades-"));
+/** The upgrade steps (the stack runs other local commands too: the readiness waits, the GPU taint, the reboot steps in test/talos/lifecycle.test.ts). */
+const upgradeSteps = (plan: PlanView) =>
+  plan.ofType(COMMAND).filter((r) => r.name.startsWith("upgrades-node-") || r.name === "upgrades-kubernetes");
 const step = (plan: PlanView, node: string) => plan.one(`upgrades-node-${node}`, COMMAND);
 const k8s = (plan: PlanView) => plan.one("upgrades-kubernetes", COMMAND);
 const env = (r: CapturedResource) => r.values["environment"] as Record<string, string>;
 const directlyAfter = (a: CapturedResource, b: CapturedResource) => a.dependsOn.includes(b.urn);
 
 describe("upgrade steps", () => {
-  it("has one step per node and one Kubernetes step, all local commands under the Upgrades component", () => {
+  it("has one upgrade and one reboot step per node and one Kubernetes step, all local commands under the Upgrades component", () => {
     const component = base.one("upgrades", "homelab:talos:Upgrades");
     expect(base.childrenOf(component).map((r) => r.name).sort()).toEqual(
-      [...ALL.map((n) => `upgrades-node-${n}`), "upgrades-kubernetes"].sort(),
+      [...ALL.map((n) => `upgrades-node-${n}`), ...ALL.map((n) => `upgrades-reboot-${n}`), "upgrades-kubernetes"].sort(),
     );
     expect(upgradeSteps(base)).toHaveLength(ALL.length + 1);
   });
