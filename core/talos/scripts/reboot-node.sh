@@ -18,7 +18,7 @@
 #   HOMELAB_PROXMOX_SECRET   API token (`user@realm!name=uuid`) or password (a Pulumi secret; never printed)
 #   PROXMOX_AUTH             token | password
 #   PROXMOX_USERNAME         user@realm for password auth (empty for a token)
-#   PROXMOX_ENDPOINT         like https://pve1.lab.example.com:8006/
+#   PROXMOX_ENDPOINT         like https://10.10.0.2:8006/
 #   PROXMOX_INSECURE         true to skip TLS verification (config says so), else false
 #   PROXMOX_HOST, VM_ID      where the VM runs
 #   NODE_NAME, NODE_IP, NODE_CLASS   the node (controlplane | worker | gpu)
