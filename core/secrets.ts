@@ -1,5 +1,5 @@
 /**
- * The secrets contract (DESIGN §5): one table saying which secret each stack
+ * The secrets contract (docs/config.md): one table saying which secret each stack
  * needs. Values come from environment variables injected by
  * `sops exec-env secrets/bootstrap.sops.yaml` and are wrapped with
  * `pulumi.secret` the moment they are read, so nothing downstream can leak

@@ -1,7 +1,7 @@
 /**
  * `npm run render:diff -- <base-ref> [--stacks a,b] [--markdown]`
  *
- * Renders every stack offline (DESIGN §6) at <base-ref> and in the working
+ * Renders every stack offline (docs/render.md) at <base-ref> and in the working
  * tree, and prints what changed per resource. Needs no credentials, so pull
  * requests from forks get the same review aid as maintainers.
  *

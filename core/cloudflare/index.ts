@@ -1,5 +1,5 @@
 /**
- * The `cloudflare` stack (DESIGN §4.5): DNS for every hostname under the
+ * The `cloudflare` stack (docs/architecture.md#cloudflare): DNS for every hostname under the
  * domain. Public names (the edge services and project `publicServices`) point
  * at bifrost; everything else falls through the wildcard to the LAN Gateway.
  * The hostnames come from project config, the same list that gives bifrost

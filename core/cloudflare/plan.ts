@@ -1,5 +1,5 @@
 /**
- * Which DNS records the zone should hold, as plain data (STYLE rule 4): the
+ * Which DNS records the zone should hold, as plain data (docs/development.md, rule 4): the
  * config rules check this plan before anything is registered, and the stack
  * builds exactly this plan. Sorted by hostname, so reordering the config
  * lists changes nothing, not even the registration order.

@@ -1,5 +1,5 @@
 /**
- * Reading and validating config, once, at the edge (DESIGN §5, STYLE rule 3).
+ * Reading and validating config, once, at the edge (docs/development.md, rule 3).
  * Nothing below the stack entry point calls `new pulumi.Config()`.
  */
 import * as pulumi from "@pulumi/pulumi";

@@ -1,6 +1,6 @@
 /**
  * Project-level config: values every stack shares, kept in Pulumi.yaml so
- * they exist in one place (STYLE rule 1). The LAN address plan and the node
+ * they exist in one place (docs/development.md, rule 1). The LAN address plan and the node
  * list live here because two stacks need them: `talos` builds the VMs and
  * `platform` checks its load-balancer pool against their addresses before it
  * registers anything.
@@ -176,19 +176,30 @@ export const projectShape = {
   /** The domain everything is served under, like lab.example.com. */
   domain: z.string().refine((v) => /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(v), {
     error: (issue) => `expected a lower-case domain name like lab.example.com, got ${JSON.stringify(issue.input)}`,
-  }),
+  }).describe("The domain everything public is served under; hostnames, certificates, redirect URIs and DNS records derive from it."),
   /** Stack references, by fully qualified name (`org/homelab/talos`). */
-  stackRefs: z.object({ talos: stackRefName, hetzner: stackRefName }).strict(),
-  network: networkSchema,
-  nodes: z.array(nodeSchema).min(1, { error: "expected at least one node" }),
-  edge: edgeSchema.default({ auth: "auth", netbird: "netbird", uptime: "status", expose: "nb" }),
-  publicServices: z.array(publicServiceSchema).default([]),
+  stackRefs: z
+    .object({
+      talos: stackRefName.describe("Fully qualified name of the talos stack (org/project/stack), read by platform and by talos itself (the Kubernetes version it runs)."),
+      hetzner: stackRefName.describe("Fully qualified name of the hetzner stack, read by authentik and cloudflare."),
+    })
+    .strict()
+    .describe("Stacks this program reads outputs from, by their Pulumi names."),
+  network: networkSchema.describe("The LAN the nodes live on: subnet, gateway, nameservers, the API VIP and the Gateway's IP."),
+  nodes: z.array(nodeSchema).min(1, { error: "expected at least one node" }).describe("Every Kubernetes node: one Proxmox VM each."),
+  edge: edgeSchema
+    .default({ auth: "auth", netbird: "netbird", uptime: "status", expose: "nb" })
+    .describe("Hostnames (under the domain) of the always-public services on bifrost."),
+  publicServices: z
+    .array(publicServiceSchema)
+    .default([])
+    .describe("Services published through bifrost: each gets a DNS record and a Traefik router."),
 } as const;
 
 const projectObject = z.object(projectShape);
 export type ProjectConfig = z.infer<typeof projectObject>;
 
-/** Cross-field rules over the project-level config (DESIGN §5). */
+/** Cross-field rules over the project-level config (docs/config.md). */
 export function validateProject(c: ProjectConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const subnet = parseCidr(c.network.subnet)!;

@@ -1,5 +1,5 @@
 /**
- * The `hetzner` stack (DESIGN §4.3): bifrost, the public edge VPS, and the
+ * The `hetzner` stack (docs/architecture.md#hetzner): bifrost, the public edge VPS, and the
  * Traefik + NetBird + Authentik + Gatus bundle it runs.
  *
  *   config.ts          keys of Pulumi.hetzner.yaml and their cross-field rules

@@ -1,5 +1,5 @@
 /**
- * Bootstrap Secrets (DESIGN §4.2): Kubernetes Secrets whose values come from
+ * Bootstrap Secrets (docs/architecture.md#platform): Kubernetes Secrets whose values come from
  * the sops environment, created before the workloads that read them exist.
  * Argo CD later deploys those workloads from git, where the Secrets are not;
  * the annotations keep Argo CD from pruning them or showing them as drift

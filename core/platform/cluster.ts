@@ -1,6 +1,6 @@
 /**
  * How the platform stack reaches the cluster: a Kubernetes provider built from
- * the `talos` stack's kubeconfig output (DESIGN §4.2). No kubeconfig file is
+ * the `talos` stack's kubeconfig output (docs/architecture.md#platform). No kubeconfig file is
  * read; the credentials exist only as a secret stack output.
  */
 import * as k8s from "@pulumi/kubernetes";

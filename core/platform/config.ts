@@ -1,5 +1,5 @@
 /**
- * Config of the `platform` stack (DESIGN §4.2): the stack keys of
+ * Config of the `platform` stack (docs/architecture.md#platform): the stack keys of
  * Pulumi.platform.yaml, their defaults, and the cross-field rules that run
  * before any resource exists. Values that depend on other keys (the default
  * route list, the default bootstrap Secret) are filled in by `normalize`, so

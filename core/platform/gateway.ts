@@ -1,5 +1,5 @@
 /**
- * The one shared Gateway (DESIGN §4.2) that serves every hostname of the
+ * The one shared Gateway (docs/architecture.md#platform) that serves every hostname of the
  * domain on the LAN address homelab:network.ingressIp, and the route that
  * redirects plain HTTP to HTTPS.
  *

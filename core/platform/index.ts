@@ -1,5 +1,5 @@
 /**
- * The `platform` stack (DESIGN §4.2): what the cluster needs before Argo CD's
+ * The `platform` stack (docs/architecture.md#platform): what the cluster needs before Argo CD's
  * workloads can be reached — LAN addresses for LoadBalancer Services, the
  * Gateway API and one shared Gateway with a wildcard certificate, cert-manager
  * with Let's Encrypt DNS-01, bootstrap Secrets, and routes to the platform UIs.

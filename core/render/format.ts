@@ -1,11 +1,11 @@
 /**
- * Two views of a captured plan: the JSON document of DESIGN §6 (stable,
+ * Two views of a captured plan: the JSON document of docs/render.md (stable,
  * diffable) and a readable tree for people.
  */
 import type { CapturedResource, Plan } from "./harness";
 import { stableStringify, type Json } from "./wire";
 
-/** One resource of the DESIGN §6 document. */
+/** One resource of the plan document (docs/render.md). */
 export interface PlanResource {
   readonly urn: string;
   readonly type: string;
@@ -32,7 +32,7 @@ export interface PlanInvoke {
   readonly args: Json;
 }
 
-/** The DESIGN §6 document, as `npm run render -- <stack> --json` prints it. */
+/** The plan document (docs/render.md), as `npm run render -- <stack> --json` prints it. */
 export interface PlanDocument {
   readonly stack: string;
   readonly resources: PlanResource[];
@@ -40,7 +40,7 @@ export interface PlanDocument {
   readonly outputs: Record<string, Json>;
 }
 
-/** The DESIGN §6 document. Byte-identical for identical input. */
+/** The plan document (docs/render.md). Byte-identical for identical input. */
 export function planToJson(plan: Plan): string {
   const doc: PlanDocument = {
     stack: plan.stack,
@@ -63,7 +63,7 @@ export function planToJson(plan: Plan): string {
     invokes: plan.invokes.map((i) => ({ token: i.token, args: i.args })),
     outputs: plan.outputs,
   };
-  // Keys in the order DESIGN §6 shows them; values with sorted keys.
+  // Keys in the order docs/render.md shows them; values with sorted keys.
   return (
     JSON.stringify(
       doc,

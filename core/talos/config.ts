@@ -1,5 +1,5 @@
 /**
- * Config of the `talos` stack (DESIGN §4.1): the Proxmox connection and its
+ * Config of the `talos` stack (docs/architecture.md#talos): the Proxmox connection and its
  * hosts, the Talos and Kubernetes versions with the image extensions, and the
  * pinned Cilium and Argo CD charts. The node list itself is project-level
  * (core/config/project.ts) because the platform stack checks against it too.

@@ -1,5 +1,5 @@
 /**
- * The `talos` stack (DESIGN §4.1): Proxmox VMs running Talos, bootstrapped
+ * The `talos` stack (docs/architecture.md#talos): Proxmox VMs running Talos, bootstrapped
  * into a Kubernetes cluster with Cilium as CNI and Argo CD syncing the
  * manifests branch. This file is the table of contents; each concern lives in
  * its own module next to it.

@@ -1,5 +1,5 @@
 /**
- * Talos machine-config patches as typed documents (STYLE rule 7). Every
+ * Talos machine-config patches as typed documents (docs/development.md, rule 7). Every
  * document here is one the Talos 1.13 config schema accepts: the legacy
  * `v1alpha1` machine/cluster document for cluster, role and GPU settings, and
  * the 1.13 multi-document network kinds (HostnameConfig, LinkAliasConfig,

@@ -1,6 +1,6 @@
 // Config of the authentik stack: every mistake is a config error naming its
 // path, raised before anything is registered; secrets the config names become
-// required. Last, a property test (DESIGN §7): mutated configs are either valid
+// required. Last, a property test (docs/development.md#tests): mutated configs are either valid
 // or rejected with a ConfigError; nothing else (TypeError, stack overflow) escapes.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// DESIGN §4.4: nothing calls an HTTP API from inside the program. The stack
+// docs/architecture.md#authentik: nothing calls an HTTP API from inside the program. The stack
 // reaches Authentik only through the provider, so its modules import no HTTP
 // client and call no fetch.
 import { readdirSync, readFileSync } from "node:fs";

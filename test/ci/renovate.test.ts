@@ -174,7 +174,7 @@ describe("renovate.json", () => {
     expect(unannotated).toEqual([]);
   });
 
-  it("keeps @pulumi/command on 1.x (DESIGN §3)", () => {
+  it("keeps @pulumi/command on 1.x (docs/development.md#dependencies)", () => {
     const rule = config.packageRules.find((r) => (r["matchPackageNames"] as string[] | undefined)?.includes("@pulumi/command"));
     expect(rule?.["allowedVersions"]).toBe("<2");
   });

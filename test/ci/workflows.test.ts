@@ -188,7 +188,7 @@ describe("preview scope (.github/scripts/preview-scope.sh)", () => {
     ["authentik", ["sdks/authentik/provider.ts"], true],
     ["cloudflare", ["secrets/bootstrap.sops.yaml"], true],
     ["talos", ["policy/rules/ssh.ts"], true],
-    ["cloudflare", ["secrets/bootstrap.sops.yaml.example", "docs/x.md", "scripts/render-diff.ts"], false],
+    ["cloudflare", ["secrets/bootstrap.sops.yaml.example", "docs/architecture.md", "scripts/render-diff.ts"], false],
     ["talos", [], false],
   ] as const)("%s for %j → %s", (stack, changed, expected) => {
     expect(scope(stack, [...changed])).toMatch(new RegExp(`^preview=${expected}\\nreason=.+\\n$`));

@@ -1,6 +1,6 @@
 /**
  * The cloudflare stack's plan: which records exist, where they point, how
- * they are configured, and which config it refuses (DESIGN §4.5, issue 8).
+ * they are configured, and which config it refuses (docs/architecture.md#cloudflare, issue 8).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatConfigPath } from "../../core/config/errors";

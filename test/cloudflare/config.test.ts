@@ -1,5 +1,5 @@
 /**
- * Property test over the stack's config (DESIGN §7): whatever the public
+ * Property test over the stack's config (docs/development.md#tests): whatever the public
  * service list and DNS settings look like, validation either accepts the
  * config or rejects it with one ConfigError; nothing else escapes, and an
  * accepted config always plans hostnames DNS can hold.

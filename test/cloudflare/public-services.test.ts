@@ -1,5 +1,5 @@
 /**
- * One list, two stacks (DESIGN §4.5): project-level `publicServices` gives
+ * One list, two stacks (docs/architecture.md#cloudflare): project-level `publicServices` gives
  * each service both its DNS records (cloudflare) and its Traefik router on
  * bifrost (hetzner). Both stacks are rendered from the same changed config and
  * compared, so a service can never be public in one and missing in the other.

@@ -91,7 +91,7 @@ describe("captured plan", () => {
   });
 });
 
-describe("JSON render (DESIGN §6)", () => {
+describe("JSON render (docs/render.md)", () => {
   it("has exactly the documented shape", async () => {
     const doc = JSON.parse(planToJson(await renderStack("talos", { program })));
     expect(Object.keys(doc)).toEqual(["stack", "resources", "invokes", "outputs"]);

@@ -1,5 +1,5 @@
 /**
- * Cross-field rules over project-level config (DESIGN §5), as a table:
+ * Cross-field rules over project-level config (docs/config.md), as a table:
  * each change to the example must produce exactly the named problem.
  */
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * The secrets contract (DESIGN §5): one table, missing keys named in one
+ * The secrets contract (docs/config.md): one table, missing keys named in one
  * message, values secret from the moment they are read, and nothing under
  * secrets/ committed in plaintext.
  */

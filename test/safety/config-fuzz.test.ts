@@ -1,5 +1,5 @@
 /**
- * Config fuzzing (DESIGN §5, §7): thousands of mutations of each stack's
+ * Config fuzzing (docs/config.md, docs/development.md#tests): thousands of mutations of each stack's
  * committed example config. Whatever a user types, validation either accepts
  * it (and then the stack renders) or rejects it with ONE ConfigError whose
  * every issue names a config path. Nothing else may escape — no TypeError from

@@ -1,6 +1,6 @@
 /**
  * The reliability and safety suite over the rendered plans of all five stacks
- * (DESIGN §5–§7). Every stack is rendered ONCE, with the example config
+ * (docs/config.md, docs/development.md#tests). Every stack is rendered ONCE, with the example config
  * (test/fixtures/config), every secret set to a unique canary, and the network, child
  * processes and file writes locked down; the sections below question those
  * renders:

@@ -1,5 +1,5 @@
-// The @pulumi/authentik bindings (sdks/authentik) against the facts in
-// ../shared/reference/providers.md §2–4: the parameterized package identity,
+// The @pulumi/authentik bindings (sdks/authentik) against the upstream facts
+// (goauthentik/terraform-provider-authentik v2026.5.0, pulumi-terraform-bridge naming): the parameterized package identity,
 // tokens, required inputs, numeric ids and secrets.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -1,5 +1,5 @@
-// The @pulumiverse/talos bindings (sdks/talos) against the facts in
-// ../shared/reference/providers.md §1: tokens, required inputs, secrets and
+// The @pulumiverse/talos bindings (sdks/talos) against pulumiverse/pulumi-talos
+// v0.8.1 (provider/cmd/pulumi-resource-talos/schema.json): tokens, required inputs, secrets and
 // the plugin metadata every request carries.
 import * as pulumi from "@pulumi/pulumi";
 import * as talos from "@pulumiverse/talos";

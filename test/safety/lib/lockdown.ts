@@ -1,6 +1,6 @@
 /**
  * A lockdown for the duration of a render: every way out of the process that
- * the program must not use (DESIGN §4.4, §6 and the rules of the road) is
+ * the program must not use (docs/architecture.md#authentik, docs/render.md and the rules of the road) is
  * replaced by a function that records the attempt and throws.
  *
  *  - network: net sockets, TLS, DNS, http/https requests, fetch
