@@ -14,6 +14,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { talosConfig } from "../../bench/generate";
 import { FIXTURE_CONFIG_DIR } from "../helpers/fixtures";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { projectShape } from "../../core/config/project";
 
 const root = path.resolve(__dirname, "..", "..");
 const run = promisify(execFile);
@@ -116,10 +118,17 @@ function throughSlowReader(command: string[], cwd: string): Promise<{ text: stri
   });
 }
 
-/** Writes a generated talos config as the stack's file: every key as the text Pulumi would hand the program. */
+/**
+ * Writes a generated talos config as a user would hold it: the project-level
+ * keys in Pulumi.yaml (under `value:`), the stack's own in Pulumi.talos.yaml.
+ */
 function writeTalosConfig(nodes: number): void {
   const raw = talosConfig(nodes, 3, repo);
-  const lines = Object.entries(raw).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
+  const isProject = (k: string) => Object.keys(projectShape).includes(k.replace(/^homelab:/, ""));
+  const project = parseYaml(fs.readFileSync(path.join(repo, "Pulumi.yaml"), "utf8")) as { config: Record<string, unknown> };
+  for (const [k, v] of Object.entries(raw)) if (isProject(k)) project.config[k] = { value: JSON.parse(v.startsWith("{") || v.startsWith("[") ? v : JSON.stringify(v)) };
+  fs.writeFileSync(path.join(repo, "Pulumi.yaml"), stringifyYaml(project));
+  const lines = Object.entries(raw).filter(([k]) => !isProject(k)).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
   fs.writeFileSync(path.join(repo, "Pulumi.talos.yaml"), `config:\n${lines.join("\n")}\n`);
 }
 
@@ -135,7 +144,7 @@ describe("large renders arrive whole", () => {
       const doc = JSON.parse(text) as { resources: { type: string }[] };
       expect(doc.resources.filter((r) => r.type === "proxmoxve:index/vmLegacy:VmLegacy")).toHaveLength(100);
     } finally {
-      git("checkout", "--", "Pulumi.talos.yaml");
+      git("checkout", "--", "Pulumi.talos.yaml", "Pulumi.yaml");
     }
   }, 120_000);
 
@@ -143,7 +152,9 @@ describe("large renders arrive whole", () => {
     writeTalosConfig(300);
     git("-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-am", "300 nodes");
     const file = path.join(repo, "Pulumi.talos.yaml");
-    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("v1.13.9", "v1.13.10"));
+    const before = fs.readFileSync(file, "utf8");
+    expect(before).toContain("v1.13.9");
+    fs.writeFileSync(file, before.replace("v1.13.9", "v1.13.10"));
     git("-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-am", "talos patch release");
 
     const { text, status } = await throughSlowReader([tsx, "scripts/render-diff.ts", "HEAD~1", "--stacks", "talos"], repo);
