@@ -6,13 +6,13 @@
  */
 import { z } from "zod";
 import type { ConfigIssue } from "../config/errors";
-import { hostname, httpUrl } from "../config/primitives";
+import { hostname, httpUrl, isEmailLike } from "../config/primitives";
 import type { StackConfig } from "../stack";
 import { planHosts, planCaa, MAX_HOSTNAME_LENGTH } from "./plan";
 
 /** Where CAs report requests that break the CAA policy (RFC 8659 §4.4): mailto: or http(s) URL. */
 const iodefUrl = z.string().refine(
-  (v) => /^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v) || httpUrl.safeParse(v).success,
+  (v) => (v.startsWith("mailto:") && isEmailLike(v.slice("mailto:".length))) || httpUrl.safeParse(v).success,
   { error: (issue) => `expected mailto:hostmaster@example.com or an https:// URL, got ${JSON.stringify(issue.input)}` },
 );
 

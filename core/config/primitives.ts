@@ -12,6 +12,21 @@ export const describe = (value: unknown): string => {
   return text.length <= 80 ? text : `${text.slice(0, 60)}… (${text.length} characters)`;
 };
 
+/**
+ * `local@domain` with a dot inside the domain (not first or last), where
+ * neither part holds a character `disallowed` matches (a one-character
+ * class, which must include "@"). Decided in one pass over each part: the
+ * regex /^[^@]+@[^@]+\.[^@]+$/ says the same but backtracks quadratically on
+ * a long domain full of dots that does not match (a 100 KB value took 20 s).
+ */
+export function isEmailLike(text: string, disallowed: RegExp = /[@\s]/): boolean {
+  const at = text.indexOf("@");
+  if (at <= 0) return false;
+  const local = text.slice(0, at);
+  const domain = text.slice(at + 1);
+  return !disallowed.test(local) && !disallowed.test(domain) && domain.slice(1, -1).includes(".");
+}
+
 export const ipv4 = z
   .string()
   .refine(isIPv4, { error: (issue) => `expected an IPv4 address like 192.168.1.10, got ${describe(issue.input)}` });

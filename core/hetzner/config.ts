@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { ConfigIssue, ConfigPath } from "../config/errors";
 import { adminSourceProblems } from "../net/cidr";
-import { anyCidr, dnsLabel, ipv4Network, pinnedImage, port } from "../config/primitives";
+import { anyCidr, dnsLabel, ipv4Network, isEmailLike, pinnedImage, port } from "../config/primitives";
 import type { StackConfig } from "../stack";
 import { cidrRange, parseCidr, rangesOverlap } from "../net/ipv4";
 
@@ -98,7 +98,8 @@ export const firewallSchema = z
   })
   .strict();
 
-const email = z.string().regex(/^[^@\s'"$]+@[^@\s'"$]+\.[^@\s'"$]+$/, { error: (i) => `expected an e-mail address, got ${JSON.stringify(i.input)}` });
+// No quotes or $: the address is written into shell-sourced env files. Checked without a backtracking regex.
+const email = z.string().refine((v) => isEmailLike(v, /[@\s'"$]/), { error: (i) => `expected an e-mail address, got ${JSON.stringify(i.input)}` });
 
 const portRange = z
   .object({ from: port, to: port })
