@@ -54,21 +54,31 @@ export function unboundApplications(resources: readonly PlannedResource[]): stri
 }
 
 /**
- * URNs of OAuth sources whose enrollment is not behind an allow-list: no
- * enrollment flow from this plan, or one whose policy engine mode is not
- * `all`, or one with no enabled policy bound to it.
+ * URNs of OAuth sources whose flow of the given designation is not behind an
+ * allow-list: no such flow from this plan, or one whose policy engine mode is
+ * not `all`, or one with no enabled policy bound to it.
  */
-export function openSourceEnrollments(resources: readonly PlannedResource[]): string[] {
+function sourcesWithoutAllowList(resources: readonly PlannedResource[], designation: "enrollment" | "authentication"): string[] {
   const bound = boundTargets(resources);
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   return resources
     .filter((r) => r.type === AUTHENTIK_TYPES.sourceOauth)
     .filter((source) => {
       const flows = source.dependsOn.map((u) => byUrn.get(u)).filter((r): r is PlannedResource => r?.type === AUTHENTIK_TYPES.flow);
-      const enrollment = flows.filter((f) => inputsOf(f)["designation"] === "enrollment");
-      return !enrollment.some((f) => inputsOf(f)["policyEngineMode"] === "all" && bound.has(f.urn));
+      const own = flows.filter((f) => inputsOf(f)["designation"] === designation);
+      return !own.some((f) => inputsOf(f)["policyEngineMode"] === "all" && bound.has(f.urn));
     })
     .map((r) => r.urn);
+}
+
+/** URNs of OAuth sources that would create an account for anyone (enrollment not behind an allow-list). */
+export function openSourceEnrollments(resources: readonly PlannedResource[]): string[] {
+  return sourcesWithoutAllowList(resources, "enrollment");
+}
+
+/** URNs of OAuth sources whose linked users sign in without the allow-list being checked again. */
+export function openSourceLogins(resources: readonly PlannedResource[]): string[] {
+  return sourcesWithoutAllowList(resources, "authentication");
 }
 
 export const OAUTH2_PROVIDER_TYPE = "authentik:index/providerOauth2:ProviderOauth2";

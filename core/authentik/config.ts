@@ -146,6 +146,16 @@ export const authentikSchema = z
       })
       .strict()
       .default({ userWrite: "default-source-enrollment-write", userLogin: "default-source-enrollment-login" }),
+    /**
+     * The stage Authentik ships with its source authentication flow, by name:
+     * the GitHub log-in flow of this stack reuses it behind the same allow-list.
+     */
+    authenticationStages: z
+      .object({
+        userLogin: objectName.default("default-source-authentication-login"),
+      })
+      .strict()
+      .default({ userLogin: "default-source-authentication-login" }),
   })
   .strict();
 
@@ -188,6 +198,12 @@ export const githubSourceSchema = z
     allowAnyGitHubAccount: z.boolean().default(false),
     /** Slug of the enrollment flow this stack creates for the allow-list. */
     enrollmentFlow: slug.default("homelab-github-enrollment"),
+    /**
+     * Slug of the log-in flow this stack creates for users already linked to
+     * GitHub: the allow-list is checked on every log-in, so someone who leaves
+     * the organisation or team can no longer sign in through GitHub.
+     */
+    authenticationFlow: slug.default("homelab-github-authentication"),
   })
   .strict();
 
@@ -382,8 +398,11 @@ export function validateAuthentik(c: AuthentikConfigView): ConfigIssue[] {
       else issues.push({ path: ["githubSource", list, i], message: `"${name}" is already listed at homelab:githubSource.${list}[${seenAt}] (GitHub names ignore case)` });
     });
   }
-  if (Object.values(c.authentik.flows).includes(gh.enrollmentFlow))
-    issues.push({ path: ["githubSource", "enrollmentFlow"], message: `"${gh.enrollmentFlow}" is one of Authentik's own flows (homelab:authentik.flows); the GitHub enrollment flow needs a slug of its own` });
+  for (const key of ["enrollmentFlow", "authenticationFlow"] as const)
+    if (Object.values(c.authentik.flows).includes(gh[key]))
+      issues.push({ path: ["githubSource", key], message: `"${gh[key]}" is one of Authentik's own flows (homelab:authentik.flows); the GitHub flows need slugs of their own` });
+  if (gh.enrollmentFlow === gh.authenticationFlow)
+    issues.push({ path: ["githubSource", "authenticationFlow"], message: `"${gh.authenticationFlow}" is already the enrollment flow (homelab:githubSource.enrollmentFlow); use another slug` });
 
   c.serviceAccount.groups.forEach((name, i) => {
     if (!known.has(name))

@@ -1,6 +1,6 @@
 /**
- * Log in with GitHub: the OAuth source, the enrollment flow that admits only
- * the configured GitHub organisations, teams and users, and the default
+ * Log in with GitHub: the OAuth source, the enrollment and log-in flows that
+ * admit only the configured GitHub organisations, teams and users, and the default
  * identification stage adopted so its login page shows the GitHub button.
  */
 import * as authentik from "@pulumi/authentik";
@@ -9,21 +9,24 @@ import type { userMatchingModes } from "./config";
 import { additionalScopes, githubEnrollmentExpression, type GithubAllowList } from "./github-allow-list";
 
 /**
- * How new users get an account. `restricted`: a flow of this stack, bound to
- * the allow-list policy, reusing the stages of Authentik's source enrollment
- * flow. `open` (homelab:githubSource.allowAnyGitHubAccount): Authentik's
- * default source enrollment flow, which admits every GitHub account.
+ * Who gets in through GitHub. `restricted`: two flows of this stack, one to
+ * enroll new users and one to log in linked ones, both bound to the
+ * allow-list policy and reusing the stages of Authentik's own source flows.
+ * `open` (homelab:githubSource.allowAnyGitHubAccount): Authentik's default
+ * source flows, which admit every GitHub account.
  */
 export type GithubEnrollment =
   | {
       readonly kind: "restricted";
       readonly allow: GithubAllowList;
-      readonly flowSlug: string;
-      /** Stage ids: write the new user, then log them in. */
-      readonly userWriteStage: pulumi.Input<string>;
-      readonly userLoginStage: pulumi.Input<string>;
+      readonly enrollmentFlowSlug: string;
+      readonly authenticationFlowSlug: string;
+      /** Stage ids: write the new user, then log them in; log in a linked user. */
+      readonly enrollmentWriteStage: pulumi.Input<string>;
+      readonly enrollmentLoginStage: pulumi.Input<string>;
+      readonly authenticationLoginStage: pulumi.Input<string>;
     }
-  | { readonly kind: "open"; readonly flow: pulumi.Input<string> };
+  | { readonly kind: "open"; readonly enrollmentFlow: pulumi.Input<string>; readonly authenticationFlow: pulumi.Input<string> };
 
 export interface GithubLoginArgs {
   readonly provider: authentik.Provider;
@@ -34,22 +37,26 @@ export interface GithubLoginArgs {
   readonly name: string;
   readonly slug: string;
   readonly userMatchingMode: (typeof userMatchingModes)[number];
-  /** Flow id: log-in of users already linked to a GitHub account. */
-  readonly authenticationFlow: pulumi.Input<string>;
   readonly enrollment: GithubEnrollment;
   /** The identification stage to adopt: its UUID and the fields it has today. */
   readonly stage: { readonly id: string; readonly name: string; readonly userFields: readonly string[] };
 }
 
+/** One allow-list flow: the flow, the allow-list bound to it, its stages. */
+export interface AllowListFlow {
+  readonly flow: authentik.Flow;
+  readonly binding: authentik.PolicyBinding;
+  readonly stages: authentik.FlowStageBinding[];
+}
+
 export class GithubLogin extends pulumi.ComponentResource {
   readonly source: authentik.SourceOauth;
   readonly stage: authentik.StageIdentification;
-  /** The allow-list enrollment (undefined when enrollment is open). */
-  readonly enrollment?: {
-    readonly flow: authentik.Flow;
+  /** The allow-list flows (undefined when enrollment is open). */
+  readonly allowList?: {
     readonly policy: authentik.PolicyExpression;
-    readonly binding: authentik.PolicyBinding;
-    readonly stages: authentik.FlowStageBinding[];
+    readonly enrollment: AllowListFlow;
+    readonly authentication: AllowListFlow;
   };
 
   constructor(name: string, args: GithubLoginArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -58,36 +65,57 @@ export class GithubLogin extends pulumi.ComponentResource {
     const { enrollment } = args;
 
     if (enrollment.kind === "restricted") {
-      const flow = new authentik.Flow(
-        `${name}-enrollment-flow`,
-        {
-          name: `${args.name}: enrollment (allow-list)`,
-          slug: enrollment.flowSlug,
-          title: `Welcome! Your ${args.name} account is being set up.`,
-          designation: "enrollment",
-          // `all`: every policy bound to the flow must pass. Authentik's default
-          // (`any`) would let the flow run as soon as one binding passes.
-          policyEngineMode: "all",
-        },
-        child,
-      );
       const policy = new authentik.PolicyExpression(
         `${name}-enrollment-allow-list`,
-        { name: `homelab: ${args.slug} enrollment allow-list`, expression: githubEnrollmentExpression(args.slug, enrollment.allow) },
+        { name: `homelab: ${args.slug} allow-list`, expression: githubEnrollmentExpression(args.slug, enrollment.allow) },
         child,
       );
-      // failureResult false: an error in the policy (GitHub unreachable) denies.
-      const binding = new authentik.PolicyBinding(
-        `${name}-enrollment-allow-list`,
-        { target: flow.uuid, policy: policy.id, order: 0, failureResult: false },
-        child,
-      );
-      const stages = [
-        new authentik.FlowStageBinding(`${name}-enrollment-write`, { target: flow.uuid, stage: enrollment.userWriteStage, order: 10 }, child),
-        new authentik.FlowStageBinding(`${name}-enrollment-login`, { target: flow.uuid, stage: enrollment.userLoginStage, order: 20 }, child),
-      ];
-      this.enrollment = { flow, policy, binding, stages };
+      const allowListFlow = (
+        role: "enrollment" | "authentication",
+        flowArgs: { slug: string; title: string; authentication: string },
+        stages: readonly [string, pulumi.Input<string>][],
+      ): AllowListFlow => {
+        const flow = new authentik.Flow(
+          `${name}-${role}-flow`,
+          {
+            name: `${args.name}: ${role} (allow-list)`,
+            slug: flowArgs.slug,
+            title: flowArgs.title,
+            designation: role,
+            authentication: flowArgs.authentication,
+            // `all`: every policy bound to the flow must pass. Authentik's default
+            // (`any`) would let the flow run as soon as one binding passes.
+            policyEngineMode: "all",
+          },
+          child,
+        );
+        // failureResult false: an error in the policy (GitHub unreachable) denies.
+        const binding = new authentik.PolicyBinding(`${name}-${role}-allow-list`, { target: flow.uuid, policy: policy.id, order: 0, failureResult: false }, child);
+        const bound = stages.map(
+          ([stageName, stage], i) => new authentik.FlowStageBinding(`${name}-${role}-${stageName}`, { target: flow.uuid, stage, order: (i + 1) * 10 }, child),
+        );
+        return { flow, binding, stages: bound };
+      };
+      this.allowList = {
+        policy,
+        // Like Authentik's default-source-enrollment (authentication "none") and
+        // default-source-authentication ("require_unauthenticated") flows
+        // (goauthentik/authentik, blueprints/default/flow-default-source-*.yaml).
+        enrollment: allowListFlow("enrollment", { slug: enrollment.enrollmentFlowSlug, title: `Welcome! Your ${args.name} account is being set up.`, authentication: "none" }, [
+          ["write", enrollment.enrollmentWriteStage],
+          ["login", enrollment.enrollmentLoginStage],
+        ]),
+        authentication: allowListFlow(
+          "authentication",
+          { slug: enrollment.authenticationFlowSlug, title: `Welcome back! Signing in with ${args.name}.`, authentication: "require_unauthenticated" },
+          [["login", enrollment.authenticationLoginStage]],
+        ),
+      };
     }
+    const sourceFlows =
+      enrollment.kind === "restricted"
+        ? { enrollment: this.allowList!.enrollment.flow.uuid, authentication: this.allowList!.authentication.flow.uuid }
+        : { enrollment: enrollment.enrollmentFlow, authentication: enrollment.authenticationFlow };
     const scopes = enrollment.kind === "restricted" ? additionalScopes(enrollment.allow) : undefined;
 
     this.source = new authentik.SourceOauth(
@@ -102,9 +130,9 @@ export class GithubLogin extends pulumi.ComponentResource {
         pkce: "S256",
         // See userMatchingModes in config.ts: the default links by GitHub user id only.
         userMatchingMode: args.userMatchingMode,
-        authenticationFlow: args.authenticationFlow,
-        // The flow's UUID (its Pulumi id is the slug).
-        enrollmentFlow: enrollment.kind === "restricted" ? this.enrollment!.flow.uuid : enrollment.flow,
+        // The flows' UUIDs (their Pulumi ids are the slugs).
+        authenticationFlow: sourceFlows.authentication,
+        enrollmentFlow: sourceFlows.enrollment,
         // Authentik adds these to GitHub's default scopes (read:user, user:email).
         ...(scopes !== undefined ? { additionalScopes: scopes } : {}),
         enabled: true,

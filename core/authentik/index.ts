@@ -45,15 +45,16 @@ export default defineStack({
       name: gh.name,
       slug: gh.slug,
       userMatchingMode: gh.userMatchingMode,
-      authenticationFlow: flows.sourceAuthentication,
       enrollment: gh.allowAnyGitHubAccount
-        ? { kind: "open", flow: builtIns.sourceEnrollmentFlow! }
+        ? { kind: "open", enrollmentFlow: builtIns.sourceFlows!.enrollment, authenticationFlow: builtIns.sourceFlows!.authentication }
         : {
             kind: "restricted",
             allow: { organizations: gh.allowedOrganizations, teams: gh.allowedTeams, users: gh.allowedUsers },
-            flowSlug: gh.enrollmentFlow,
-            userWriteStage: builtIns.enrollmentStages!.userWrite,
-            userLoginStage: builtIns.enrollmentStages!.userLogin,
+            enrollmentFlowSlug: gh.enrollmentFlow,
+            authenticationFlowSlug: gh.authenticationFlow,
+            enrollmentWriteStage: builtIns.sourceStages!.enrollmentWrite,
+            enrollmentLoginStage: builtIns.sourceStages!.enrollmentLogin,
+            authenticationLoginStage: builtIns.sourceStages!.authenticationLogin,
           },
       stage: config.authentik.identificationStage,
     });

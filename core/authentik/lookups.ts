@@ -72,23 +72,28 @@ export interface LookupConfig {
   readonly signingKey: string;
   readonly adminGroup: string;
   readonly enrollmentStages: { readonly userWrite: string; readonly userLogin: string };
+  readonly authenticationStages: { readonly userLogin: string };
 }
 
 /**
- * Which enrollment the GitHub source uses: the stack's allow-list flow needs
- * the stages of Authentik's source enrollment flow; open enrollment uses that
- * flow itself.
+ * Which flows the GitHub source uses: the stack's allow-list flows need the
+ * stages of Authentik's source enrollment and authentication flows; open
+ * enrollment uses those flows themselves.
  */
 export type EnrollmentLookup = "restricted" | "open";
 
 /** Ids (UUIDs) of the built-in objects the stack uses. */
 export interface BuiltIns {
-  /** Every configured flow except the source enrollment flow, which only open enrollment uses. */
-  readonly flows: Readonly<Record<Exclude<FlowKey, "sourceEnrollment">, pulumi.Output<string>>>;
+  /** Every configured flow except the two source flows, which only open enrollment uses. */
+  readonly flows: Readonly<Record<Exclude<FlowKey, "sourceEnrollment" | "sourceAuthentication">, pulumi.Output<string>>>;
   /** Looked up for open enrollment only. */
-  readonly sourceEnrollmentFlow?: pulumi.Output<string>;
-  /** Stage ids, looked up for the allow-list enrollment only. */
-  readonly enrollmentStages?: { readonly userWrite: pulumi.Output<string>; readonly userLogin: pulumi.Output<string> };
+  readonly sourceFlows?: { readonly enrollment: pulumi.Output<string>; readonly authentication: pulumi.Output<string> };
+  /** Stage ids, looked up for the allow-list flows only. */
+  readonly sourceStages?: {
+    readonly enrollmentWrite: pulumi.Output<string>;
+    readonly enrollmentLogin: pulumi.Output<string>;
+    readonly authenticationLogin: pulumi.Output<string>;
+  };
   readonly signingKey: pulumi.Output<string>;
   readonly scopes: Readonly<Record<StandardScope, pulumi.Output<string>>>;
   readonly adminGroup: pulumi.Output<string>;
@@ -110,22 +115,23 @@ export function lookUpBuiltIns(config: LookupConfig, provider: authentik.Provide
         () => authentik.getPropertyMappingProviderScope({ managed: STANDARD_SCOPES[name] }, opts),
       ),
     );
-  const stage = (key: "userWrite" | "userLogin") => {
-    const name = config.enrollmentStages[key];
-    return pulumi.output(
-      checkedLookup(`stage named "${name}"`, ["authentik", "enrollmentStages", key], () => authentik.getStage({ name }, opts)),
-    );
-  };
+  const stage = (name: string, where: ConfigPath) =>
+    pulumi.output(checkedLookup(`stage named "${name}"`, where, () => authentik.getStage({ name }, opts)));
   return {
     ...(enrollment === "open"
-      ? { sourceEnrollmentFlow: flow("sourceEnrollment") }
-      : { enrollmentStages: { userWrite: stage("userWrite"), userLogin: stage("userLogin") } }),
+      ? { sourceFlows: { enrollment: flow("sourceEnrollment"), authentication: flow("sourceAuthentication") } }
+      : {
+          sourceStages: {
+            enrollmentWrite: stage(config.enrollmentStages.userWrite, ["authentik", "enrollmentStages", "userWrite"]),
+            enrollmentLogin: stage(config.enrollmentStages.userLogin, ["authentik", "enrollmentStages", "userLogin"]),
+            authenticationLogin: stage(config.authenticationStages.userLogin, ["authentik", "authenticationStages", "userLogin"]),
+          },
+        }),
     flows: {
       authentication: flow("authentication"),
       invalidation: flow("invalidation"),
       implicitConsent: flow("implicitConsent"),
       explicitConsent: flow("explicitConsent"),
-      sourceAuthentication: flow("sourceAuthentication"),
     },
     // fetchKey false: only the id is needed, and the private key stays out of the state.
     signingKey: pulumi.output(

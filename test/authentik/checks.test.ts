@@ -2,7 +2,7 @@
 // an effective binding, and OAuth sources whose enrollment is open. Run on the
 // committed example's render (everything bound) and on plans with one thing removed.
 import { beforeAll, describe, expect, it } from "vitest";
-import { openSourceEnrollments, redirectUriViolations, unboundApplications, type PlannedResource } from "../../core/authentik/checks";
+import { openSourceEnrollments, openSourceLogins, redirectUriViolations, unboundApplications, type PlannedResource } from "../../core/authentik/checks";
 import { render } from "../helpers/plan";
 
 let resources: PlannedResource[];
@@ -47,6 +47,18 @@ describe("openSourceEnrollments", () => {
 
   it("reports the source when it enrolls through a flow outside the plan (Authentik's default)", () => {
     expect(openSourceEnrollments(without("github-enrollment-flow"))).toEqual([urnOf("github-source")]);
+  });
+});
+
+describe("openSourceLogins", () => {
+  it("finds nothing in the example plan", () => {
+    expect(openSourceLogins(resources)).toEqual([]);
+  });
+
+  it("reports the source when its log-in flow lost the allow-list, independently of enrollment", () => {
+    const plan = without("github-authentication-allow-list");
+    expect(openSourceLogins(plan)).toEqual([urnOf("github-source")]);
+    expect(openSourceEnrollments(plan)).toEqual([]);
   });
 });
 

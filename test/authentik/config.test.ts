@@ -213,10 +213,22 @@ describe("GitHub enrollment config", () => {
       },
     });
     expect(plan.find("github-enrollment-flow")).toBeUndefined();
+    expect(plan.find("github-authentication-flow")).toBeUndefined();
     const source = plan.one("github-source", "authentik:index/sourceOauth:SourceOauth");
     expect(source.values["additionalScopes"]).toBeUndefined();
-    expect(plan.invokes("authentik:index/getFlow:getFlow").map((i) => i.values["slug"])).toContain("default-source-enrollment");
+    expect(plan.invokes("authentik:index/getFlow:getFlow").map((i) => i.values["slug"])).toEqual(expect.arrayContaining(["default-source-enrollment", "default-source-authentication"]));
     expect(plan.output("githubEnrollment")).toBe("any GitHub account");
+  });
+
+  it("rejects GitHub flow slugs that collide with each other or with Authentik's own flows", async () => {
+    const err = await renderConfigError("authentik", {
+      config: (c) => {
+        c.githubSource.enrollmentFlow = "default-source-enrollment";
+        c.githubSource.authenticationFlow = "default-source-enrollment";
+      },
+    });
+    expect(paths(err).sort()).toEqual(["homelab:githubSource.authenticationFlow", "homelab:githubSource.authenticationFlow", "homelab:githubSource.enrollmentFlow"]);
+    expect(err.message).toContain("slugs of their own");
   });
 
   it("asks for read:org only when organisations or teams are checked", async () => {

@@ -37,18 +37,18 @@ describe("a renamed default in a full render", () => {
   it("fails the run with the slug and the config key, not a bare provider message", async () => {
     const config = { ...loadRawConfig("authentik", FIXTURE_CONFIG_DIR) };
     const authentik = JSON.parse(config["homelab:authentik"]!);
-    authentik.flows.sourceAuthentication = "my-source-login";
+    authentik.flows.authentication = "my-login";
     config["homelab:authentik"] = JSON.stringify(authentik);
     const answer = mocks.call.bind(mocks);
     // Authentik has no flow by that slug: the look-up comes back empty.
     vi.spyOn(mocks, "call").mockImplementation((args) =>
-      args.token === "authentik:index/getFlow:getFlow" && args.inputs["slug"] === "my-source-login" ? { id: "" } : answer(args),
+      args.token === "authentik:index/getFlow:getFlow" && args.inputs["slug"] === "my-login" ? { id: "" } : answer(args),
     );
     const capture = await captureStack("authentik", { config, env: placeholderSecrets() });
     expect(capture.error).toBeInstanceOf(LookupError);
     const message = (capture.error as Error).message;
-    expect(message).toContain('flow with slug "my-source-login"');
-    expect(message).toContain("homelab:authentik.flows.sourceAuthentication");
+    expect(message).toContain('flow with slug "my-login"');
+    expect(message).toContain("homelab:authentik.flows.authentication");
   });
 
   it("names the enrollment stage and its config key when Authentik's stage was renamed", async () => {

@@ -56,13 +56,14 @@ describe("provider", () => {
     for (const i of nonEmpty(plan.plan.invokes.filter((x) => x.token.startsWith("authentik:")))) expect(i.provider).toBe(provider.urn);
   });
 
-  it("looks up every default flow by its slug from config, except source enrollment, which the allow-list flow replaces", () => {
+  it("looks up every default flow by its slug from config, except the source flows, which the allow-list flows replace", () => {
     const slugs = plan.invokes(T.getFlow).map((i) => (i.values as { slug: string }).slug).sort();
-    const { sourceEnrollment, ...used } = config.authentik.flows as Record<string, string>;
+    const { sourceEnrollment, sourceAuthentication, ...used } = config.authentik.flows as Record<string, string>;
     expect(slugs).toEqual(Object.values(used).sort());
     expect(slugs).not.toContain(sourceEnrollment);
+    expect(slugs).not.toContain(sourceAuthentication);
     const stages = plan.invokes(T.getStage).map((i) => (i.values as { name: string }).name).sort();
-    expect(stages).toEqual(["default-source-enrollment-login", "default-source-enrollment-write"]);
+    expect(stages).toEqual(["default-source-authentication-login", "default-source-enrollment-login", "default-source-enrollment-write"]);
   });
 
   it("looks up the standard scopes by managed key, the signing key without its private key, the admin group without members", () => {
@@ -99,9 +100,10 @@ describe("GitHub login", () => {
     expect(source.values["consumerSecret"]).toBe(secrets.GITHUB_OAUTH_CLIENT_SECRET);
   });
 
-  it("logs in linked users through source authentication", () => {
+  it("enrolls new users and logs in linked ones through two different flows", () => {
     const source = plan.one("github-source", T.source);
     expect(source.values["authenticationFlow"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(source.values["enrollmentFlow"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(source.values["enrollmentFlow"]).not.toBe(source.values["authenticationFlow"]);
   });
 
@@ -342,33 +344,38 @@ describe("deny by default", () => {
 });
 
 describe("GitHub enrollment allow-list", () => {
-  it("enrolls through a flow of its own whose policies must all pass", () => {
-    const flow = plan.one("github-enrollment-flow", T.flow);
-    expect(flow.values).toMatchObject({ slug: config.githubSource.enrollmentFlow ?? "homelab-github-enrollment", designation: "enrollment", policyEngineMode: "all" });
+  it("enrolls and logs in through flows of its own whose policies must all pass", () => {
     const source = plan.one("github-source", T.source);
-    expect(plan.dependsOn(source, flow)).toBe(true);
+    const enrollment = plan.one("github-enrollment-flow", T.flow);
+    const login = plan.one("github-authentication-flow", T.flow);
+    expect(enrollment.values).toMatchObject({ slug: "homelab-github-enrollment", designation: "enrollment", policyEngineMode: "all" });
+    expect(login.values).toMatchObject({ slug: "homelab-github-authentication", designation: "authentication", policyEngineMode: "all", authentication: "require_unauthenticated" });
+    expect(source.propertyDependencies["enrollmentFlow"]).toEqual([enrollment.urn]);
+    expect(source.propertyDependencies["authenticationFlow"]).toEqual([login.urn]);
   });
 
-  it("binds the allow-list policy to that flow, failing closed", () => {
-    const flow = plan.one("github-enrollment-flow", T.flow);
+  it("binds the one allow-list policy to both flows, failing closed", () => {
     const policy = plan.one("github-enrollment-allow-list", T.expression);
-    const binding = plan.one("github-enrollment-allow-list", T.binding);
-    expect(plan.dependsOn(binding, flow)).toBe(true);
-    expect(plan.dependsOn(binding, policy)).toBe(true);
-    expect(binding.values).toMatchObject({ order: 0, failureResult: false });
+    for (const role of ["enrollment", "authentication"]) {
+      const binding = plan.one(`github-${role}-allow-list`, T.binding);
+      expect(binding.propertyDependencies["target"]).toEqual([plan.one(`github-${role}-flow`, T.flow).urn]);
+      expect(binding.propertyDependencies["policy"]).toEqual([policy.urn]);
+      expect(binding.values).toMatchObject({ order: 0, failureResult: false });
+    }
     const expression = String(policy.values["expression"]);
     expect(expression).toContain('ALLOWED_ORGANIZATIONS = {"example-org"}');
     expect(expression).toContain('ALLOWED_TEAMS = {"example-org/homelab"}');
     expect(expression).toContain('ALLOWED_USERS = {"octocat"}');
   });
 
-  it("creates the user and logs them in with Authentik's own enrollment stages, looked up by name", () => {
-    const flow = plan.one("github-enrollment-flow", T.flow);
+  it("creates the user and logs them in with Authentik's own source stages, looked up by name", () => {
     const write = plan.one("github-enrollment-write", T.stageBinding);
     const login = plan.one("github-enrollment-login", T.stageBinding);
-    for (const b of [write, login]) expect(plan.dependsOn(b, flow)).toBe(true);
+    for (const b of [write, login]) expect(b.propertyDependencies["target"]).toEqual([plan.one("github-enrollment-flow", T.flow).urn]);
     expect(Number(write.values["order"])).toBeLessThan(Number(login.values["order"]));
     expect(write.values["stage"]).not.toBe(login.values["stage"]);
+    const relogin = plan.one("github-authentication-login", T.stageBinding);
+    expect(relogin.propertyDependencies["target"]).toEqual([plan.one("github-authentication-flow", T.flow).urn]);
   });
 
   it("asks GitHub for read:org, which organisation and team checks need", () => {
