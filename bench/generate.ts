@@ -7,6 +7,7 @@
  */
 import type { RawConfig } from "../core/config/load";
 import { loadConfigValues, toRawConfig } from "../core/render/project-files";
+import { planPlacement } from "../core/talos/placement";
 
 type Values = Record<string, unknown>;
 type Node = Record<string, unknown> & { name: string; role: string };
@@ -15,8 +16,8 @@ type Node = Record<string, unknown> & { name: string; role: string };
  * The talos stack with `nodes` nodes spread over `hosts` Proxmox hosts.
  * Control planes: 1 below 10 nodes, 3 below 100, 5 from 100 (always odd,
  * for etcd quorum). Every tenth worker has a GPU, pinned to a host (a
- * passed-through device exists on one host only); the rest are placed by
- * the stack. The LAN becomes a /16 so 300 nodes fit.
+ * passed-through device exists on one host only); the rest get the host
+ * the stack's spreading rule suggests. The LAN becomes a /16 so 300 nodes fit.
  */
 export function talosConfig(nodes: number, hosts: number, root?: string): RawConfig {
   const values = structuredClone(loadConfigValues("talos", root));
@@ -60,7 +61,10 @@ export function talosConfig(nodes: number, hosts: number, root?: string): RawCon
       generated.push({ ...rest, ...base, name: `k8s-worker-${workers}` });
     }
   }
-  values["homelab:nodes"] = generated;
+  // With several hosts every node names one (placement is written down, never derived
+  // from the host list): the stack's own spreading rule picks it, as its config error suggests.
+  const placed = planPlacement(generated.map((n) => ({ name: n.name, role: n.role as "controlplane" | "worker", host: n["host"] as string | undefined })), hostNames);
+  values["homelab:nodes"] = hosts > 1 ? generated.map((n) => ({ ...n, host: placed.get(n.name)! })) : generated;
   return toRawConfig(values);
 }
 

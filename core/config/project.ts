@@ -54,7 +54,12 @@ export const nodeSchema = z
     /** Hostname of the node and name of its VM. Changing it replaces the VM. */
     name: k8sName,
     role: z.enum(["controlplane", "worker"]),
-    /** Proxmox node (host) name. Optional with one host; spread automatically when omitted. */
+    /**
+     * Proxmox node (host) name from homelab:proxmox.hosts. Required when there
+     * is more than one host (the error suggests one that spreads control
+     * planes), so adding or removing a host never moves a VM; optional with a
+     * single host. Changing it moves the node: its VM is re-created there.
+     */
     host: z.string().min(1).optional(),
     /** Proxmox VM id. Changing it replaces the VM. */
     vmId: z.number().int().min(100).max(999_999_999),

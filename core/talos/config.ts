@@ -10,6 +10,7 @@ import { kubeletForbiddenLabel, labelKey, labelValue } from "../config/node-labe
 import { chartVersion, describe, dnsLabel, duplicates, gitUrl, httpUrl, vVersion } from "../config/primitives";
 import type { NodeConfig } from "../config/project";
 import type { SecretName } from "../secrets";
+import { placementIssues } from "./placement";
 
 /** The newest Talos 1.13 release; its config schema is what the patches are written against. */
 export const DEFAULT_TALOS_VERSION = "v1.13.9";
@@ -127,7 +128,7 @@ export const proxmoxSchema = z
       .object({ username: z.string().min(1).default("root"), agent: z.boolean().default(true) })
       .strict()
       .default({ username: "root", agent: true }),
-    /** The Proxmox hosts VMs may run on. Nodes name one with `host`, or get one assigned. */
+    /** The Proxmox hosts VMs may run on. With more than one, every node names its `host`. */
     hosts: z.array(proxmoxHostSchema).min(1, { error: "expected at least one Proxmox host" }),
     /** vCPU model. x86-64-v2-AES keeps VMs migratable between unlike CPUs and meets Talos' x86-64-v2 floor. */
     cpuType: z.string().min(1).default("x86-64-v2-AES"),
@@ -316,16 +317,12 @@ export function validateTalosStack(c: {
   issues.push(...duplicates(proxmox.hosts, (h) => h.name, "name", ["proxmox", "hosts"], "Proxmox host"));
 
   const hostNames = proxmox.hosts.map((h) => h.name);
+  issues.push(...placementIssues(c.nodes, hostNames));
   c.nodes.forEach((node, i) => {
     if (node.host !== undefined && !hostNames.includes(node.host))
       issues.push({
         path: ["nodes", i, "host"],
         message: `unknown Proxmox host "${node.host}"; homelab:proxmox.hosts has ${hostNames.map((h) => `"${h}"`).join(", ")}`,
-      });
-    if (node.gpu && node.host === undefined && hostNames.length > 1)
-      issues.push({
-        path: ["nodes", i, "host"],
-        message: "a GPU node must name its Proxmox host: the passed-through device exists on one host only",
       });
     const slots = node.gpu?.mappings?.length ?? node.gpu?.pciIds?.length ?? 0;
     if (slots > 16)

@@ -13,7 +13,7 @@ import { Cilium } from "./cilium";
 import { TalosCluster } from "./cluster";
 import { contractOf, durationSeconds, newClusterContract, proxmoxSecrets, talosStackShape, validateTalosStack } from "./config";
 import { GpuTaints } from "./gpu-taint";
-import { planPlacement } from "./placement";
+import { nodeHosts } from "./placement";
 import { proxmoxCredential, proxmoxProvider } from "./proxmox-provider";
 import { TalosUpgrades } from "./upgrades";
 
@@ -24,7 +24,7 @@ export default defineStack({
   requiredSecrets: (c) => proxmoxSecrets(c.proxmox),
   run: (c, secrets) => {
     const hosts = c.proxmox.hosts.map((h) => h.name);
-    const placement = planPlacement(c.nodes, hosts);
+    const placement = nodeHosts(c.nodes, hosts);
     const proxmox = proxmoxProvider("proxmox", c.proxmox, secrets);
     const target = c.talos.kubernetesVersion;
     // This stack's own last outputs (what the running cluster was built with), read only when needed.
@@ -93,6 +93,8 @@ export default defineStack({
       talosconfig: cluster.talosconfig,
       apiEndpoint: cluster.apiEndpoint,
       nodes: Object.fromEntries(c.nodes.map((n) => [n.name, n.ip])),
+      // Where each VM runs: what to write into a node's `host` when a second Proxmox host is added.
+      nodeHosts: Object.fromEntries(placement),
       schematicIds: cluster.schematicIds(),
       talosVersion: c.talos.version,
       // Read back on the next run: the contract stays pinned even if config never names it.

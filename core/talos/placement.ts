@@ -1,9 +1,23 @@
 /**
- * Which Proxmox host runs which node. Pure, so it is tested on its own: a
- * node that names its host keeps it; the others are spread so that losing
- * one host costs as few control planes (etcd members) as possible, and
- * workers fill the least-loaded hosts.
+ * Which Proxmox host runs which node. Placement is sticky because it is
+ * written down: with more than one host every node names its `host` in config
+ * (a config error otherwise, suggesting one), and with a single host every
+ * node runs there. Nothing is derived from the host list, so adding, removing
+ * or reordering hosts never moves a VM (the bpg provider re-creates a VM whose
+ * `nodeName` changes, bpg v0.111.1 proxmoxtf/resource/vm/vm.go ForceNewIf on
+ * node_name unless `migrate`), and moving a node is an explicit edit of its
+ * `host`, which the plan shows as that VM's replacement.
+ *
+ * Why config rather than a placement recorded in state: the config is what
+ * the user reads and reviews, a preview needs no state to know where a VM
+ * runs, and the images to download per host must be known before any
+ * resource is registered, which a recorded value (an Output) cannot give.
+ *
+ * planPlacement is the spreading rule behind the suggestion: losing one host
+ * costs as few control planes (etcd members) as possible, workers fill the
+ * least-loaded hosts.
  */
+import type { ConfigIssue } from "../config/errors";
 import type { NodeConfig } from "../config/project";
 
 export type PlacementNode = Pick<NodeConfig, "name" | "role" | "host">;
@@ -54,4 +68,43 @@ export function planPlacement(nodes: readonly PlacementNode[], hosts: readonly s
     }
   }
   return placed;
+}
+
+/**
+ * Config issues of placement: with more than one host, every node must name
+ * its host. Each issue suggests the host planPlacement would pick (spreading
+ * around the hosts already named). GPU nodes get their own reason.
+ */
+export function placementIssues(nodes: readonly (PlacementNode & Pick<NodeConfig, "gpu">)[], hosts: readonly string[]): ConfigIssue[] {
+  if (hosts.length <= 1) return [];
+  const known = new Set(hosts);
+  // Suggestions count only the nodes whose host is valid.
+  const suggested = planPlacement(
+    nodes.map((n) => (n.host !== undefined && !known.has(n.host) ? { ...n, host: undefined } : n)),
+    hosts,
+  );
+  const issues: ConfigIssue[] = [];
+  nodes.forEach((node, i) => {
+    if (node.host !== undefined) return;
+    const suggestion = suggested.get(node.name)!;
+    issues.push({
+      path: ["nodes", i, "host"],
+      message: node.gpu
+        ? `a GPU node must name its Proxmox host: the passed-through device exists on one host only (the host with the device, like ${suggestion})`
+        : `required when homelab:proxmox.hosts lists more than one host, so that adding, removing or reordering hosts never moves a VM (a move re-creates it). ` +
+          `For a node that already runs, name the host it runs on now (the Proxmox UI, or \`pulumi stack output nodeHosts\`); for a new node, "${suggestion}" spreads the control planes and the load`,
+    });
+  });
+  return issues;
+}
+
+/** Node name → host, for a config that passed placementIssues: a node's own host, else the only one. */
+export function nodeHosts(nodes: readonly PlacementNode[], hosts: readonly string[]): Map<string, string> {
+  return new Map(
+    nodes.map((n) => {
+      const host = n.host ?? (hosts.length === 1 ? hosts[0] : undefined);
+      if (host === undefined) throw new Error(`bug: node ${n.name} has no host; placementIssues should have refused the config`);
+      return [n.name, host];
+    }),
+  );
 }
