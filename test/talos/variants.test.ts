@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { formatConfigPath, type ConfigError } from "../../core/config/errors";
+import { planPlacement } from "../../core/talos/placement";
 import { render, renderConfigError, renderMissingSecrets, type ConfigValues, type PlanView, nonEmpty } from "../helpers/plan";
 
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
@@ -16,15 +17,18 @@ describe("scaling", () => {
   beforeAll(async () => {
     plan = await render("talos", {
       config: (c) => {
-        c["nodes"] = [
-          ...[1, 2, 3].map((i) => ({ name: `cp-${i}`, role: "controlplane", vmId: 2000 + i, ip: `10.10.0.${10 + i}` })),
-          ...Array.from({ length: 20 }, (_, i) => ({ name: `worker-${i + 1}`, role: "worker", vmId: 3001 + i, ip: `10.10.0.${101 + i}` })),
+        const nodes = [
+          ...[1, 2, 3].map((i) => ({ name: `cp-${i}`, role: "controlplane" as const, vmId: 2000 + i, ip: `10.10.0.${10 + i}` })),
+          ...Array.from({ length: 20 }, (_, i) => ({ name: `worker-${i + 1}`, role: "worker" as const, vmId: 3001 + i, ip: `10.10.0.${101 + i}` })),
         ];
+        // Several hosts: every node names one; here the one the config error would suggest.
+        const suggested = planPlacement(nodes, ["pve1", "pve2", "pve3"]);
+        c["nodes"] = nodes.map((n) => ({ ...n, host: suggested.get(n.name) }));
       },
     });
   });
 
-  it("renders 3 control planes + 20 workers over 3 hosts with the control planes on 3 distinct hosts", () => {
+  it("renders 3 control planes + 20 workers over 3 hosts, the suggested hosts putting the control planes on 3 distinct hosts", () => {
     expect(plan.ofType(VM)).toHaveLength(23);
     const cpHosts = [1, 2, 3].map((i) => plan.one(`cp-${i}-vm`, VM).values["nodeName"]);
     expect(new Set(cpHosts)).toEqual(new Set(["pve1", "pve2", "pve3"]));

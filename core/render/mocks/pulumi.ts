@@ -40,6 +40,14 @@ export const STACK_REFERENCE_OUTPUTS: Record<string, { outputs: Record<string, u
         "k8s-worker-2": "10.10.0.22",
         "k8s-gpu-1": "10.10.0.31",
       },
+      nodeHosts: {
+        "k8s-cp-1": "pve1",
+        "k8s-cp-2": "pve2",
+        "k8s-cp-3": "pve3",
+        "k8s-worker-1": "pve1",
+        "k8s-worker-2": "pve2",
+        "k8s-gpu-1": "pve3",
+      },
       // Image kind → Image Factory schematic id (64 hex), as the talos render produces them.
       schematicIds: {
         base: "7661cf827561cdef7461cc5c7361cac97a61d5ce7961d43b7861d2a87761d115",
