@@ -64,11 +64,24 @@ export const SECRETS = {
     required: false,
     obtain: "Password of the Proxmox user in homelab:proxmox.username. Needed when homelab:proxmox.auth is password.",
   },
+  // Cloudflare API tokens are scoped by permission group and by zone (or
+  // account), never by record: a token with Zone:DNS:Edit on a zone can
+  // change every record in it (developers.cloudflare.com, "API token
+  // permissions" and "Restrict tokens"; client IP ranges and TTL are the
+  // only further conditions). So each job gets its own token, and the
+  // public VPS gets none: bifrost's Traefik proves control over its names
+  // with the TLS-ALPN-01 challenge on 443 instead of DNS-01.
   CLOUDFLARE_API_TOKEN: {
-    stacks: ["platform", "hetzner", "cloudflare"],
+    stacks: ["cloudflare"],
     required: true,
-    obtain: "Cloudflare dashboard → My Profile → API Tokens → Create Token with Zone:DNS:Edit and Zone:Zone:Read on the domain's zone.",
-    format: ENV_FILE_VALUE,
+    obtain:
+      "Pulumi's DNS records. Cloudflare dashboard → My Profile → API Tokens → Create Token: permissions Zone:DNS:Edit and Zone:Zone:Read, zone resources: Include → Specific zone → the domain's zone. Used only on the laptop that runs Pulumi.",
+  },
+  CLOUDFLARE_DNS01_API_TOKEN: {
+    stacks: ["platform"],
+    required: false,
+    obtain:
+      "cert-manager's DNS-01 challenges in the cluster (referenced by homelab:bootstrapSecrets). A second token, not the one Pulumi uses: Create Token with Zone:DNS:Edit and Zone:Zone:Read, zone resources: Include → Specific zone → the domain's zone (Cloudflare cannot narrow it to _acme-challenge records). Revoke it to stop certificate renewals without touching DNS management.",
   },
   HCLOUD_TOKEN: {
     stacks: ["hetzner"],

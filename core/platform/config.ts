@@ -177,7 +177,7 @@ export const bootstrapSecretSchema = z
     /** Data key → name of the secret in core/secrets.ts whose value goes there. */
     data: z
       .record(secretDataKey, secretRef)
-      .refine((d) => Object.keys(d).length > 0, { error: "expected at least one key, like { api-token: CLOUDFLARE_API_TOKEN }" }),
+      .refine((d) => Object.keys(d).length > 0, { error: "expected at least one key, like { api-token: CLOUDFLARE_DNS01_API_TOKEN }" }),
     type: z.string().min(1).default("Opaque"),
     /** Extra labels, e.g. `app.kubernetes.io/part-of: argocd`, which Argo CD requires on Secrets its config references. */
     labels: z.record(z.string(), z.string()).default({}),
@@ -253,7 +253,8 @@ export function defaultBootstrapSecrets(c: Pick<PlatformConfig, "certManager">):
       namespace: c.certManager.namespace,
       type: "Opaque",
       labels: {},
-      data: { [c.certManager.cloudflareToken.key]: "CLOUDFLARE_API_TOKEN" },
+      // Its own token (core/secrets.ts), not the one Pulumi manages DNS with.
+      data: { [c.certManager.cloudflareToken.key]: "CLOUDFLARE_DNS01_API_TOKEN" },
     },
   ];
 }
@@ -343,7 +344,7 @@ function validateBootstrapSecrets(config: PlatformConfig, secrets: readonly Boot
       path: ["bootstrapSecrets"],
       message:
         `cert-manager's ClusterIssuers read the Cloudflare token from Secret ${config.certManager.namespace}/${token.secret} key ${token.key}; ` +
-        `add { name: ${token.secret}, namespace: ${config.certManager.namespace}, data: { ${token.key}: CLOUDFLARE_API_TOKEN } } ` +
+        `add { name: ${token.secret}, namespace: ${config.certManager.namespace}, data: { ${token.key}: CLOUDFLARE_DNS01_API_TOKEN } } ` +
         `(or point homelab:certManager.cloudflareToken at another bootstrap Secret in that namespace)`,
     });
   return issues;

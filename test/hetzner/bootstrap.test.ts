@@ -19,7 +19,6 @@ const DEVICE = "/dev/disk/by-id/scsi-0HC_Volume_4711";
 const hasShellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
 
 const SECRETS = {
-  "traefik.env": { CF_DNS_API_TOKEN: "canaryCfToken1" },
   "postgres.env": { POSTGRES_PASSWORD: "canaryPgPass2" },
   "authentik.env": {
     AUTHENTIK_SECRET_KEY: "canaryAkKey3",
@@ -284,6 +283,17 @@ describe("bootstrap.sh", () => {
     expect(r.stderr).toContain("not healthy after 1s: authentik-worker:starting");
     expect(r.stderr).toContain("fake log line for authentik-worker");
     expect(r.calls).not.toContain("up traefik");
+  });
+
+  it("removes a secret env file the bundle no longer uses, such as the Cloudflare token Traefik once had", () => {
+    const dir = stageBundle("stale-secret");
+    writeFileSync(path.join(dir, "secrets/traefik.env"), formatEnvFile({ CF_DNS_API_TOKEN: "canaryOldCfToken" }), { mode: 0o600 });
+    const r = run(dir);
+    expect(r.status, r.out).toBe(0);
+    expect(() => statSync(path.join(dir, "secrets/traefik.env"))).toThrow();
+    expect(r.out).toContain("removed secrets/traefik.env");
+    expect(r.out).not.toContain("canaryOldCfToken");
+    for (const kept of ["postgres.env", "authentik.env", "netbird-server.env", "netbird-agent.env"]) expect(statSync(path.join(dir, "secrets", kept)).isFile(), kept).toBe(true);
   });
 
   it("refuses to start without the secret env files Pulumi writes", () => {

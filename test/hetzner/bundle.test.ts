@@ -101,7 +101,8 @@ describe("bifrost bundle (committed example)", () => {
     const written = secretEnvFiles(c).map((f) => `./secrets/${f.file}`);
     for (const [name, s] of Object.entries(compose["services"] as Record<string, Obj>))
       for (const ref of (s["env_file"] ?? []) as string[]) expect(written, `${name} → ${ref}`).toContain(ref);
-    expect(compose["services"]["traefik"]["env_file"]).toEqual(["./secrets/traefik.env"]);
+    // Traefik holds no secret at all: no Cloudflare token on the public VPS.
+    expect(compose["services"]["traefik"]["env_file"]).toBeUndefined();
     expect(compose["services"]["authentik-server"]["env_file"]).toEqual(["./secrets/authentik.env"]);
   });
 
@@ -128,13 +129,13 @@ describe("bifrost bundle (committed example)", () => {
     expect(secretEnvFiles(config((v) => void (v.netbird.agent = false))).map((f) => f.file)).not.toContain("netbird-agent.env");
   });
 
-  it("redirects HTTP to HTTPS and gets a wildcard certificate by DNS-01 through Cloudflare", () => {
+  it("redirects HTTP to HTTPS and gets a certificate per served name by TLS-ALPN-01, with no DNS credential", () => {
     const s = parse(file(bundle, "traefik/traefik.yaml"));
     expect(s.entryPoints.web).toMatchObject({ address: ":80", http: { redirections: { entryPoint: { to: "websecure", scheme: "https" } } } });
     expect(s.entryPoints.websecure.address).toBe(":443");
-    expect(s.entryPoints.websecure.http.tls).toEqual({ certResolver: "letsencrypt", domains: [{ main: "lab.example.com", sans: ["*.lab.example.com"] }] });
-    expect(s.certificatesResolvers.letsencrypt.acme).toMatchObject({ email: "admin@example.com", dnsChallenge: { provider: "cloudflare" } });
-    expect(s.certificatesResolvers.letsencrypt.acme.caServer).toBeUndefined();
+    expect(s.entryPoints.websecure.http.tls).toEqual({ certResolver: "letsencrypt" });
+    expect(s.certificatesResolvers.letsencrypt.acme).toEqual({ email: "admin@example.com", storage: "/letsencrypt/acme.json", tlsChallenge: {} });
+    expect(JSON.stringify(s)).not.toMatch(/dnsChallenge|cloudflare/i);
     expect(s.ping).toEqual({});
   });
 
@@ -208,7 +209,7 @@ describe("bifrost bundle (committed example)", () => {
   it("tells bootstrap.sh the start order, secret files and which config changes need a restart", () => {
     const env = file(bundle, "bootstrap.env");
     expect(env).toContain("BIFROST_STAGES='postgres;authentik-server authentik-worker;netbird-server netbird-dashboard;traefik;gatus;netbird-agent'\n");
-    expect(env).toContain("BIFROST_SECRET_FILES='traefik.env postgres.env authentik.env netbird-server.env netbird-agent.env'\n");
+    expect(env).toContain("BIFROST_SECRET_FILES='postgres.env authentik.env netbird-server.env netbird-agent.env'\n");
     expect(env).toContain("BIFROST_RESTART_ON='traefik=traefik/traefik.yaml;netbird-server=secrets/netbird-config.yaml;gatus=gatus/config.yaml'\n");
     expect(env).toContain("BIFROST_HEALTH_TIMEOUT='300'\n");
   });

@@ -168,7 +168,6 @@ describe("hetzner stack (committed example)", () => {
       "bifrost-bundle-env-netbird-agent-env",
       "bifrost-bundle-env-netbird-server-env",
       "bifrost-bundle-env-postgres-env",
-      "bifrost-bundle-env-traefik-env",
     ]);
     for (const e of envs) {
       expect(plan.isSecretInput(e, "stdin"), e.name).toBe(true);
@@ -177,8 +176,8 @@ describe("hetzner stack (committed example)", () => {
       expect(script).toMatch(/tee "\$tmp"/);
       expect(script).not.toContain("placeholder-");
     }
-    expect(values(plan.one("bifrost-bundle-env-traefik-env", T.command))["stdin"]).toBe(
-      `CF_DNS_API_TOKEN='${placeholderSecrets().CLOUDFLARE_API_TOKEN}'\n`,
+    expect(values(plan.one("bifrost-bundle-env-postgres-env", T.command))["stdin"]).toBe(
+      `POSTGRES_PASSWORD='${placeholderSecrets().AUTHENTIK_POSTGRES_PASSWORD}'\n`,
     );
   });
 
@@ -342,7 +341,7 @@ describe("hetzner secrets", () => {
     for (const c of canaries) expect(printed.includes(c), c).toBe(false);
     // …while the secrets do reach the VPS through the env-file commands.
     const stdin = canary.ofType(T.command).map((r) => String(values(r)["stdin"] ?? "")).join("");
-    for (const name of ["CLOUDFLARE_API_TOKEN", "AUTHENTIK_SECRET_KEY", "AUTHENTIK_POSTGRES_PASSWORD", "NETBIRD_RELAY_SECRET", "NETBIRD_DATASTORE_ENCRYPTION_KEY", "NETBIRD_SETUP_KEY"] as const)
+    for (const name of ["AUTHENTIK_SECRET_KEY", "AUTHENTIK_POSTGRES_PASSWORD", "NETBIRD_RELAY_SECRET", "NETBIRD_DATASTORE_ENCRYPTION_KEY", "NETBIRD_SETUP_KEY"] as const)
       expect(stdin, name).toContain(canaryEnv()[name]);
   });
 
@@ -354,6 +353,14 @@ describe("hetzner secrets", () => {
     expect(after[0]).toBe(before[0]);
     expect(JSON.stringify(after)).not.toContain("rotated-relay-secret");
     expect(values(changed.one("bifrost-bundle-env-netbird-server-env", T.command))["stdin"]).toContain("rotated-relay-secret");
+  });
+
+  it("sends no Cloudflare token to bifrost and does not even read one", () => {
+    const stdin = canary.ofType(T.command).map((r) => String(values(r)["stdin"] ?? "")).join("");
+    expect(stdin).not.toContain(canaryEnv().CLOUDFLARE_API_TOKEN);
+    expect(stdin).not.toContain(canaryEnv().CLOUDFLARE_DNS01_API_TOKEN);
+    expect(SECRETS.CLOUDFLARE_API_TOKEN.stacks).toEqual(["cloudflare"]);
+    expect(SECRETS.CLOUDFLARE_DNS01_API_TOKEN.stacks).toEqual(["platform"]);
   });
 
   it("asks for the setup key only when the NetBird agent is on", async () => {
@@ -410,7 +417,7 @@ describe("hetzner config variants", () => {
     delete env["NETBIRD_SETUP_KEY"];
     const plan = await render("hetzner", { env, config: (c) => void (c.netbird.agent = false) });
     expect(plan.find("bifrost-bundle-env-netbird-agent-env")).toBeUndefined();
-    expect(plan.find("bifrost-bundle-env-traefik-env")).toBeDefined();
+    expect(plan.find("bifrost-bundle-env-postgres-env")).toBeDefined();
     expect(rulesOf(plan).filter((r) => r.protocol === "udp").map((r) => r.port)).toEqual(["3478"]);
   });
 

@@ -406,6 +406,17 @@ describe("platform secrets", () => {
     expect(err.missing).toEqual(["GRAFANA_OIDC_CLIENT_SECRET"]);
   });
 
+  it("gives cert-manager its own DNS-01 token, never the one Pulumi manages DNS with", async () => {
+    const env = { ...placeholderSecrets() } as Record<string, string | undefined>;
+    delete env["CLOUDFLARE_API_TOKEN"];
+    const plan = await render("platform", { env });
+    const secret = values(plan.one("bootstrap-secrets-cert-manager-cloudflare-api-token", T.secret));
+    expect(secret["stringData"]).toEqual({ "api-token": placeholderSecrets().CLOUDFLARE_DNS01_API_TOKEN });
+    const without = { ...placeholderSecrets() } as Record<string, string | undefined>;
+    delete without["CLOUDFLARE_DNS01_API_TOKEN"];
+    expect((await renderMissingSecrets("platform", without)).missing).toEqual(["CLOUDFLARE_DNS01_API_TOKEN"]);
+  });
+
   it("reads the kubeconfig from the stack named in homelab:stackRefs.talos", async () => {
     const plan = await render("platform", { config: (c) => void (c.stackRefs.talos = "someone/lab/talos-elsewhere") });
     const refs = plan.ofType("pulumi:pulumi:StackReference");

@@ -64,6 +64,24 @@ require_secrets() {
   done
 }
 
+# A secret env file the bundle no longer uses (like the Cloudflare token
+# Traefik once had) must not linger on the VPS: remove every secrets/*.env
+# that BIFROST_SECRET_FILES does not list. Names only in the log.
+remove_stale_secrets() {
+  local path name
+  for path in secrets/*.env; do
+    [ -e "$path" ] || continue
+    name=${path#secrets/}
+    case " $BIFROST_SECRET_FILES " in
+      *" $name "*) ;;
+      *)
+        rm -f -- "$path"
+        log "removed secrets/$name: the bundle no longer uses it"
+        ;;
+    esac
+  done
+}
+
 # Moves stdin to $1 (mode $2) only when the content differs, so an unchanged
 # file keeps its inode and mtime. Prints "changed" or "unchanged".
 install_if_changed() {
@@ -334,6 +352,7 @@ main() {
   local -a stages services
   require_tools
   require_secrets
+  remove_stale_secrets
   render_netbird_config
   # Before anything starts: every container's data is on the volume.
   mount_state

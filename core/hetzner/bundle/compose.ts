@@ -89,7 +89,6 @@ export function buildCompose(c: BundleConfig): ComposeFile {
   const services: Record<string, ComposeService> = {
     [SERVICE.traefik]: {
       ...base(SERVICE.traefik, img.traefik),
-      env_file: ["./secrets/traefik.env"],
       ports: ["80:80/tcp", "443:443/tcp"],
       volumes: ["./traefik/traefik.yaml:/etc/traefik/traefik.yaml:ro", "./traefik/dynamic:/etc/traefik/dynamic:ro", `${statePath("traefik")}:/letsencrypt`],
       // The fixed address NetBird and Authentik trust forwarded headers from.

@@ -32,7 +32,9 @@ export interface SecretEnvFile {
 
 export function secretEnvFiles(c: Pick<BundleConfig, "netbird">): SecretEnvFile[] {
   const files: SecretEnvFile[] = [
-    { file: "traefik.env", vars: { CF_DNS_API_TOKEN: "CLOUDFLARE_API_TOKEN" }, purpose: "Traefik ACME DNS-01 challenges in the Cloudflare zone" },
+    // No Cloudflare token on bifrost: Traefik gets its certificates through
+    // the TLS-ALPN-01 challenge (traefik.ts), so the public VPS holds no
+    // credential that could edit DNS.
     { file: "postgres.env", vars: { POSTGRES_PASSWORD: "AUTHENTIK_POSTGRES_PASSWORD" }, purpose: "Authentik's Postgres superuser" },
     {
       file: "authentik.env",

@@ -1,8 +1,7 @@
 /**
- * Traefik's static config (entrypoints, ACME via Cloudflare DNS-01) and its
+ * Traefik's static config (entrypoints, ACME via TLS-ALPN-01) and its
  * dynamic config (routers for the edge services and one router per public
- * service). The Cloudflare token is read by Traefik from CF_DNS_API_TOKEN in
- * its env file; nothing here is secret.
+ * service). Nothing here is secret, and Traefik needs no credential.
  */
 import { edgeHosts, publicRoutes, SERVICE, type BundleConfig } from "./model";
 
@@ -27,9 +26,13 @@ export function buildTraefikStatic(c: Pick<BundleConfig, "domain" | "bifrost">) 
       },
       websecure: {
         address: ":443",
-        // One wildcard certificate for everything: a single ACME order, and
-        // no per-service names in certificate transparency logs.
-        http: { tls: { certResolver: RESOLVER, domains: [{ main: c.domain, sans: [`*.${c.domain}`] }] } },
+        // One certificate per hostname bifrost serves, named by each
+        // router's Host rule. No wildcard: a wildcard needs DNS-01, and with
+        // it a DNS-editing Cloudflare token on this public VPS (Cloudflare
+        // tokens cannot be scoped below a whole zone). Serving a wildcard
+        // here (NetBird expose) would need a DNS-01 resolver with a token
+        // of its own.
+        http: { tls: { certResolver: RESOLVER } },
         // NetBird's signal gRPC stream (bidirectional) and the relay
         // WebSocket stay open for hours; Traefik's default 60 s read timeout
         // (the whole request body, per HTTP/2 stream) would cut every peer
@@ -49,8 +52,14 @@ export function buildTraefikStatic(c: Pick<BundleConfig, "domain" | "bifrost">) 
           email: c.bifrost.acmeEmail,
           storage: "/letsencrypt/acme.json",
           ...(c.bifrost.acmeStaging ? { caServer: LETSENCRYPT_STAGING } : {}),
-          // DNS-01 works before DNS points here and allows the wildcard.
-          dnsChallenge: { provider: "cloudflare", resolvers: ["1.1.1.1:53", "1.0.0.1:53"] },
+          // TLS-ALPN-01 (RFC 8737) on 443, which the firewall opens to the
+          // world anyway: Let's Encrypt connects to the name's A/AAAA record
+          // (bifrost's primary IPs) and Traefik answers the challenge
+          // itself, needing no credential. The CAA records allow every
+          // validation method (no validationmethods parameter). The names
+          // must point at bifrost first: run the cloudflare stack before
+          // expecting certificates.
+          tlsChallenge: {},
         },
       },
     },
