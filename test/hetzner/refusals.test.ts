@@ -73,8 +73,8 @@ describe("secret values a target format cannot carry", () => {
   }
 
   it("refuses a quote or a line break in a value bound for an env file, naming the secret, not the value", async () => {
-    const err = await secretError({ AUTHENTIK_POSTGRES_PASSWORD: "it's-secret", CLOUDFLARE_API_TOKEN: "line1\nline2" });
-    expect(err.problems.map((p) => p.name).sort()).toEqual(["AUTHENTIK_POSTGRES_PASSWORD", "CLOUDFLARE_API_TOKEN"]);
+    const err = await secretError({ AUTHENTIK_POSTGRES_PASSWORD: "it's-secret", AUTHENTIK_SECRET_KEY: "line1\nline2" });
+    expect(err.problems.map((p) => p.name).sort()).toEqual(["AUTHENTIK_POSTGRES_PASSWORD", "AUTHENTIK_SECRET_KEY"]);
     expect(err.message).not.toContain("it's-secret");
     expect(err.message).not.toContain("line1");
     expect(isUserError(err)).toBe(true);
