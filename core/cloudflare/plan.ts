@@ -51,7 +51,6 @@ const EDGE_PURPOSE: Record<keyof ProjectConfig["edge"], string> = {
   auth: "Authentik SSO on bifrost; public so logins and ForwardAuth work from anywhere",
   netbird: "NetBird management, signal and relay on bifrost; public so peers connect from anywhere",
   uptime: "Gatus status page on bifrost; public so outages are visible from outside the LAN",
-  expose: "NetBird expose on bifrost; public so peers can publish services under this name",
 };
 
 /** Every A/AAAA owner in the zone that this stack manages. */
@@ -75,8 +74,9 @@ export function planHosts(c: HostInputs): HostPlan[] {
 
 function edgeHosts(c: HostInputs): HostPlan[] {
   return (Object.keys(EDGE_PURPOSE) as (keyof typeof EDGE_PURPOSE)[]).map((key) => ({
-    // The expose label is a zone of its own: NetBird peers publish `<peer>.<expose>.<domain>`.
-    hostname: key === "expose" ? `*.${c.edge.expose}.${c.domain}` : `${c.edge[key]}.${c.domain}`,
+    // Only names bifrost serves: each has a Traefik router there (a test
+    // keeps this list and core/hetzner/bundle/traefik.ts equal).
+    hostname: `${c.edge[key]}.${c.domain}`,
     target: "bifrost",
     // Never proxied: NetBird needs gRPC and relay connections Cloudflare's proxy
     // does not carry, and Authentik and Gatus must keep working when
@@ -123,12 +123,12 @@ export function planCaa(domain: string, caa: CaaSettings): CaaPlan[] {
     },
     {
       // Explicit although `issue` would cover wildcards too: the cluster's
-      // `*.<domain>` and NetBird's `*.<expose>.<domain>` certificates are the
-      // reason wildcards must stay allowed, and this says so where people look.
+      // `*.<domain>` certificate is the reason wildcards must stay allowed,
+      // and this says so where people look.
       ...at,
       tag: "issuewild",
       value: CAA_ISSUER,
-      comment: "CAA: only Let's Encrypt may issue wildcard certificates (cluster Gateway, NetBird expose)",
+      comment: "CAA: only Let's Encrypt may issue wildcard certificates (the cluster Gateway's *.<domain>)",
     },
   ];
   if (caa.iodef !== undefined)

@@ -172,8 +172,6 @@ export const edgeSchema = z
     auth: dnsLabel.default("auth"),
     netbird: dnsLabel.default("netbird"),
     uptime: dnsLabel.default("status"),
-    /** NetBird expose: peers publish services at `<peer>.<expose>.<domain>`. */
-    expose: dnsLabel.default("nb"),
   })
   .strict();
 
@@ -193,7 +191,7 @@ export const projectShape = {
   network: networkSchema.describe("The LAN the nodes live on: subnet, gateway, nameservers, the API VIP and the Gateway's IP."),
   nodes: z.array(nodeSchema).min(1, { error: "expected at least one node" }).describe("Every Kubernetes node: one Proxmox VM each."),
   edge: edgeSchema
-    .default({ auth: "auth", netbird: "netbird", uptime: "status", expose: "nb" })
+    .default({ auth: "auth", netbird: "netbird", uptime: "status" })
     .describe("Hostnames (under the domain) of the always-public services on bifrost."),
   publicServices: z
     .array(publicServiceSchema)

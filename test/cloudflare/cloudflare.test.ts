@@ -83,7 +83,7 @@ describe("records for the example config", () => {
     expect(recordSet(plan)).toEqual(
       [
         `*.lab.example.com A ${LAN_GATEWAY}`,
-        ...["auth", "netbird", "status", "*.nb", "grafana", "immich", "jellyfin"].flatMap((label) => [
+        ...["auth", "netbird", "status", "grafana", "immich", "jellyfin"].flatMap((label) => [
           `${label}.lab.example.com A ${BIFROST_V4}`,
           `${label}.lab.example.com AAAA ${BIFROST_V6}`,
         ]),
@@ -112,7 +112,8 @@ describe("records for the example config", () => {
     expect(comment("auth.lab.example.com", "A")).toMatch(/^Authentik SSO on bifrost; public so/);
     expect(comment("netbird.lab.example.com", "A")).toMatch(/^NetBird management.*; public so/);
     expect(comment("status.lab.example.com", "A")).toMatch(/^Gatus status page on bifrost; public so/);
-    expect(comment("*.nb.lab.example.com", "A")).toMatch(/^NetBird expose on bifrost; public so/);
+    // No wildcard for NetBird's expose: nothing on bifrost serves one.
+    expect(records(plan, "A").map((r) => r.values["name"]).filter((n) => String(n).startsWith("*."))).toEqual(["*.lab.example.com"]);
     expect(comment("*.lab.example.com", "A")).toMatch(/cluster Gateway.*LAN and VPN only/);
     for (const r of nonEmpty(plan.ofType(DNS_RECORD))) expect(String(r.values["comment"]).length, r.name).toBeGreaterThan(20);
   });
@@ -142,7 +143,7 @@ describe("records for the example config", () => {
 describe("outputs", () => {
   it("exports the names that resolve to bifrost and the LAN wildcard", () => {
     expect(plan.output("publicHostnames")).toEqual(
-      ["*.nb", "auth", "grafana", "immich", "jellyfin", "netbird", "status"].map((l) => `${l}.lab.example.com`),
+      ["auth", "grafana", "immich", "jellyfin", "netbird", "status"].map((l) => `${l}.lab.example.com`),
     );
     expect(plan.output("lanWildcard")).toBe("*.lab.example.com");
   });
@@ -256,7 +257,6 @@ describe("config validation", () => {
     ["a service name that is not a DNS label", (c) => void (c.publicServices[0].name = "Grafana_UI"), "publicServices[0].name", "expected a DNS label"],
     ["a duplicate service name", (c) => void (c.publicServices[1].name = "grafana"), "publicServices[1].name", 'duplicate public service "grafana"'],
     ["a service named like an edge hostname", (c) => void (c.publicServices[2].name = "auth"), "publicServices[2].name", "always-public edge hostname homelab:edge.auth"],
-    ["a service named like the NetBird expose zone", (c) => void (c.publicServices[0].name = "nb"), "publicServices[0].name", "homelab:edge.expose"],
     ["two edge services on one hostname", (c) => void (c.edge.uptime = "auth"), "edge.uptime", 'duplicate edge hostname "auth"'],
     ["a zone that does not contain the domain", (c) => void (c.dns.zone = "example.org"), "dns.zone", 'does not contain homelab:domain "lab.example.com"'],
     ["a malformed zone id", (c) => void (c.dns.zoneId = "lab.example.com"), "dns.zoneId", "expected a Cloudflare zone id"],

@@ -8,7 +8,7 @@ import { checkAddress } from "../../core/cloudflare/bifrost";
 import { planHosts } from "../../core/cloudflare/plan";
 import type { ProjectConfig, PublicService } from "../../core/config/project";
 
-const edge: ProjectConfig["edge"] = { auth: "auth", netbird: "netbird", uptime: "status", expose: "nb" };
+const edge: ProjectConfig["edge"] = { auth: "auth", netbird: "netbird", uptime: "status" };
 const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/).filter((l) => !Object.values(edge).includes(l));
 const services = fc.uniqueArray(label, { maxLength: 12 }).map((names) =>
   names.map((name): PublicService => ({ name, description: `why ${name} is public`, forwardAuth: true, proxied: false })),
@@ -26,12 +26,12 @@ describe("planHosts", () => {
     );
   });
 
-  it("plans one owner per hostname: the LAN wildcard, four edge names and one per service", () => {
+  it("plans one owner per hostname: the LAN wildcard, three edge names and one per service", () => {
     fc.assert(
       fc.property(services, (list) => {
         const hosts = planHosts({ domain: "lab.example.com", edge, publicServices: list }).map((h) => h.hostname);
         expect(new Set(hosts).size).toBe(hosts.length);
-        expect(hosts).toHaveLength(1 + 4 + list.length);
+        expect(hosts).toHaveLength(1 + 3 + list.length);
         for (const h of hosts) expect(h.endsWith(".lab.example.com"), h).toBe(true);
       }),
       { numRuns: 50 },

@@ -75,9 +75,11 @@ describe("the public service list drives DNS and the bifrost edge", () => {
     expect(routed.flat()).not.toContain(`immich.${DOMAIN}`);
   });
 
-  it("sends exactly the names Traefik routes to bifrost, apart from the NetBird expose wildcard", () => {
+  it("publishes exactly the names Traefik routes on bifrost, no more (no wildcard nothing serves) and no fewer", () => {
     const routed = new Set(Object.values(traefikRouters(edge)).flatMap((r) => hostsOf(r.rule)));
-    const published = new Set(bifrostNames(dns).filter((n) => !n.startsWith("*.")));
-    expect([...routed].sort()).toEqual([...published].sort());
+    const published = bifrostNames(dns);
+    expect(published.filter((n) => n.includes("*"))).toEqual([]);
+    expect(published.length).toBe(new Set(published).size);
+    expect([...new Set(published)].sort()).toEqual([...routed].sort());
   });
 });
