@@ -103,3 +103,36 @@ export function redirectUriViolations(resources: readonly PlannedResource[], all
       });
     });
 }
+
+export const PROXY_PROVIDER_TYPE = "authentik:index/providerProxy:ProviderProxy";
+
+/**
+ * {@link redirectUriViolations} with the allowed domains read from the plan
+ * itself, for a policy pack that has no stack config: the project domain is
+ * the forward-auth proxy provider's `cookieDomain`, and each provider's own
+ * host is the `metaLaunchUrl` of the application that uses it.
+ */
+export function redirectUriViolationsInPlan(resources: readonly PlannedResource[]): { urn: string; url: string; problem: string }[] {
+  const projectDomains = resources
+    .filter((r) => r.type === PROXY_PROVIDER_TYPE)
+    .map((r) => inputsOf(r)["cookieDomain"])
+    .filter((d): d is string => typeof d === "string" && d !== "");
+  return resources
+    .filter((r) => r.type === OAUTH2_PROVIDER_TYPE)
+    .flatMap((provider) => {
+      const launchUrls = resources
+        .filter((a) => a.type === AUTHENTIK_TYPES.application && a.dependsOn.includes(provider.urn))
+        .map((a) => inputsOf(a)["metaLaunchUrl"])
+        .filter((u): u is string => typeof u === "string");
+      const domains = [...new Set([...projectDomains, ...launchUrls.flatMap(launchHost)])];
+      return redirectUriViolations([provider], domains);
+    });
+}
+
+const launchHost = (url: string): string[] => {
+  try {
+    return [new URL(url).hostname];
+  } catch {
+    return [];
+  }
+};

@@ -2,7 +2,8 @@
 // an effective binding, and OAuth sources whose enrollment is open. Run on the
 // committed example's render (everything bound) and on plans with one thing removed.
 import { beforeAll, describe, expect, it } from "vitest";
-import { openSourceEnrollments, openSourceLogins, redirectUriViolations, unboundApplications, type PlannedResource } from "../../core/authentik/checks";
+import { openSourceEnrollments, openSourceLogins, redirectUriViolations, redirectUriViolationsInPlan, unboundApplications, type PlannedResource } from "../../core/authentik/checks";
+import { redirectUriEntry } from "../../core/authentik/redirect-uris";
 import { render } from "../helpers/plan";
 
 let resources: PlannedResource[];
@@ -71,5 +72,23 @@ describe("redirectUriViolations", () => {
     const loose = [{ matching_mode: "regex", url: "^https://.*$" }];
     const found = redirectUriViolations(withInputs("grafana-provider", { allowedRedirectUris: loose }), ["lab.example.com"]);
     expect(found.map((v) => [v.urn, v.url])).toEqual([[urnOf("grafana-provider"), "^https://.*$"]]);
+  });
+});
+
+describe("redirectUriViolationsInPlan (domains read from the plan: forward-auth cookie domain, app launch hosts)", () => {
+  it("finds nothing in the example plan", () => {
+    expect(redirectUriViolationsInPlan(resources)).toEqual([]);
+  });
+
+  it("reports a wildcard outside the forward-auth cookie domain and the app's launch host", () => {
+    const outside = [{ matching_mode: "regex", url: redirectUriEntry("https://*.evil.test/cb", ["evil.test"]).url }];
+    const found = redirectUriViolationsInPlan(withInputs("grafana-provider", { allowedRedirectUris: outside }));
+    expect(found).toHaveLength(1);
+    expect(found[0]!.problem).toContain('only range over hosts under "lab.example.com" or "grafana.lab.example.com"');
+  });
+
+  it("accepts a wildcard under the app's launch host", () => {
+    const own = [{ matching_mode: "regex", url: redirectUriEntry("https://*.grafana.lab.example.com/cb", ["grafana.lab.example.com"]).url }];
+    expect(redirectUriViolationsInPlan(withInputs("grafana-provider", { allowedRedirectUris: own }))).toEqual([]);
   });
 });
