@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { ConfigIssue, ConfigPath } from "../config/errors";
-import { adminSourceProblems } from "../net/cidr";
+import { adminSourceProblems, cidrAddress, formatNetwork, parseAnyCidr } from "../net/cidr";
 import { anyCidr, dnsLabel, ipv4Network, isEmailLike, pinnedImage, port } from "../config/primitives";
 import type { StackConfig } from "../stack";
 import { cidrRange, parseCidr, rangesOverlap } from "../net/ipv4";
@@ -269,7 +269,7 @@ export function validateHetzner(c: HetznerConfig): ConfigIssue[] {
       path: ["firewall", "adminCidrs"],
       message: "bundle delivery connects over SSH, which an empty list closes; add the address you run Pulumi from, or set homelab:bifrost.deliver: false",
     });
-  issues.push(...repeated(c.firewall.adminCidrs, ["firewall", "adminCidrs"], "admin CIDR"));
+  issues.push(...adminCidrForms(c.firewall.adminCidrs));
   const routed = [
     { cidr: c.network.subnet, what: "the LAN homelab:network.subnet" },
     ...c.nodes.flatMap((n, i) => n.routes.map((r, j) => ({ cidr: r.network, what: `homelab:nodes[${i}].routes[${j}]` }))),
@@ -292,6 +292,39 @@ export function validateHetzner(c: HetznerConfig): ConfigIssue[] {
       if (p >= range.from && p <= range.to)
         issues.push({ path: ["netbird", "relayPortRange"], message: `range ${range.from}-${range.to} overlaps UDP ${p}, ${what}` });
   }
+  return issues;
+}
+
+/**
+ * Admin sources as Hetzner's firewall takes them. The provider refuses an
+ * entry with host bits set ("198.51.100.23/24 is not the start of the cidr
+ * block 198.51.100.0/24") when the preview runs, and normalises each entry,
+ * so two spellings of one network are one entry to it
+ * (hetznercloud/terraform-provider-hcloud, internal/firewall/validation.go,
+ * validateIPDiag and normalizeIP, since v1.27). Both are decided by address
+ * arithmetic here, before anything runs.
+ */
+function adminCidrForms(cidrs: readonly string[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const first = new Map<string, number>();
+  cidrs.forEach((text, i) => {
+    const c = parseAnyCidr(text);
+    if (!c) return; // reported by the schema
+    const path = ["firewall", "adminCidrs", i];
+    const network = formatNetwork(c);
+    if (cidrAddress(text) !== c.first) {
+      const single = c.family === 4 ? "/32" : "/128";
+      issues.push({
+        path,
+        message: `${text} has host bits set, which Hetzner's firewall refuses; write the network ${network}, or the one address with ${single}`,
+      });
+      return;
+    }
+    const key = `${c.family} ${c.first} ${c.prefix}`;
+    const at = first.get(key);
+    if (at === undefined) first.set(key, i);
+    else issues.push({ path, message: `duplicate admin CIDR ${JSON.stringify(text)}: the same network (${network}) as index ${at}` });
+  });
   return issues;
 }
 

@@ -71,6 +71,29 @@ export function parseAnyCidr(text: string): ParsedCidr | undefined {
   return { family, prefix, first, last: first + size - 1n };
 }
 
+/** The address part of `address/prefix` as written, host bits included; undefined when malformed. */
+export function cidrAddress(text: string): bigint | undefined {
+  const c = parseAnyCidr(text);
+  if (!c) return undefined;
+  const address = text.trim().split("/")[0]!;
+  return c.family === 6 ? parseIPv6Address(address) : ipv4ToBigint(address);
+}
+
+/** A parsed CIDR's network in its usual spelling: dotted quad, or RFC 5952 IPv6 (lower case, longest zero run as `::`). */
+export function formatNetwork(c: ParsedCidr): string {
+  if (c.family === 4) return `${[24n, 16n, 8n, 0n].map((s) => (c.first >> s) & 255n).join(".")}/${c.prefix}`;
+  const groups = [112n, 96n, 80n, 64n, 48n, 32n, 16n, 0n].map((s) => ((c.first >> s) & 0xffffn).toString(16));
+  let best = { at: -1, len: 1 };
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === "0") j++;
+    if (j - i > best.len) best = { at: i, len: j - i };
+    i = j === i ? i + 1 : j;
+  }
+  const text = best.at < 0 ? groups.join(":") : `${groups.slice(0, best.at).join(":")}::${groups.slice(best.at + best.len).join(":")}`;
+  return `${text}/${c.prefix}`;
+}
+
 /** The IPv4-mapped IPv6 block ::ffff:0:0/96 (RFC 4291 §2.5.5.2). */
 const MAPPED_FIRST = 0xffffn << 32n;
 const MAPPED_LAST = MAPPED_FIRST + 0xffffffffn;
