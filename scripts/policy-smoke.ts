@@ -127,9 +127,10 @@ const CASES: ReadonlyArray<{ readonly what: string; readonly resource: Resource;
 
 const APP: Resource = { type: "authentik:index/application:Application", name: "smoke-app", props: { name: "App", slug: "app", protocolProvider: 1 } };
 
+// Failing sets the exit status and lets stdout drain: process.exit() would cut
+// the report lines still in a pipe (core/render/run-cli.ts).
 function fail(message: string): never {
-  console.error(`policy smoke: ${message}`);
-  process.exit(1);
+  throw new Error(message);
 }
 
 async function main(): Promise<void> {
@@ -182,4 +183,7 @@ async function main(): Promise<void> {
   console.log(`policy smoke passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+main().catch((err: unknown) => {
+  console.error(`policy smoke: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});

@@ -20,6 +20,7 @@
  */
 import * as hcloud from "@pulumi/hcloud";
 import * as pulumi from "@pulumi/pulumi";
+import { compareText } from "../compare";
 import { formatConfigPath } from "../config/errors";
 
 /** The fields of `GetServerTypesServerType` the check reads (names as the provider returns them). */
@@ -64,7 +65,7 @@ export function suggestReplacement(
   const candidates = catalogue
     .filter((t) => t.name !== wanted && currentIn(t, location))
     .filter((t) => !old || (t.architecture === old.architecture && t.cores >= old.cores && t.memory >= old.memory))
-    .sort((a, b) => a.memory - b.memory || a.cores - b.cores || a.disk - b.disk || a.name.localeCompare(b.name));
+    .sort((a, b) => a.memory - b.memory || a.cores - b.cores || a.disk - b.disk || compareText(a.name, b.name));
   const sameFamily = candidates.filter((t) => family(t.name) === family(wanted));
   return (sameFamily[0] ?? candidates.filter((t) => !old || t.category === old.category)[0] ?? candidates[0])?.name;
 }

@@ -8,6 +8,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import * as talos from "@pulumiverse/talos";
 import YAML from "yaml";
+import { compareText } from "../compare";
 
 export type ImageKind = "base" | "gpu";
 
@@ -77,7 +78,7 @@ export class TalosImage extends pulumi.ComponentResource {
     this.installerImage = urls.installer;
 
     const files = new Map<string, proxmoxve.download.File>();
-    for (const [host, datastoreId] of [...args.hosts].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [host, datastoreId] of [...args.hosts].sort(([a], [b]) => compareText(a, b))) {
       files.set(
         host,
         new proxmoxve.download.File(

@@ -259,6 +259,18 @@ describe("the same document for everyone", () => {
     }
   });
 
+  it("sorts nowhere in the program or the scripts by the locale's collation", () => {
+    const root = path.resolve(__dirname, "..", "..");
+    const offenders = ["core", "scripts", "bench"].flatMap((dir) =>
+      (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[])
+        .filter((f) => f.endsWith(".ts"))
+        .filter((f) => /\.localeCompare\(|\bIntl\.Collator\b/.test(fs.readFileSync(path.join(root, dir, f), "utf8")))
+        .map((f) => `${dir}/${f}`),
+    );
+    // core/compare.ts compareText orders by code units instead.
+    expect(offenders).toEqual([]);
+  });
+
   it("is byte-identical across two runs, the second in another locale and working directory", async () => {
     // Collation differs by locale (Lithuanian sorts "y" with "i", Swedish "å" after "z");
     // a child process is needed because ICU reads LANG / LC_ALL once at start-up.

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { compareText } from "../../compare";
 import { buildCompose, mountedConfigFiles, NETBIRD_CONFIG_PATH, startStages } from "./compose";
 import { buildGatusConfig } from "./gatus";
 import { STATE_DIRS, STATE_MOUNT, type BundleConfig } from "./model";
@@ -80,6 +81,6 @@ export function sha256(text: string): string {
 
 function hashFiles(files: readonly BundleFile[]): string {
   const h = createHash("sha256");
-  for (const f of [...files].sort((a, b) => a.path.localeCompare(b.path))) h.update(`${f.path}\0${f.content}\0`);
+  for (const f of [...files].sort((a, b) => compareText(a.path, b.path))) h.update(`${f.path}\0${f.content}\0`);
   return h.digest("hex");
 }
