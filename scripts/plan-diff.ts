@@ -15,6 +15,7 @@
 import { structuredPatch } from "diff";
 import { compareText as compare } from "../core/compare";
 import type { PlanDocument, PlanInvoke, PlanResource } from "../core/render/format";
+import { planToMermaid, type Mark } from "../core/render/mermaid";
 import type { Json } from "../core/render/wire";
 import { replaceRulesFor } from "./diff-replacements";
 
@@ -86,6 +87,8 @@ export interface StackReport {
   readonly baseError?: string;
   /** HEAD does not render: the change breaks the stack. */
   readonly headError?: string;
+  /** HEAD's plan, for the picture of the changed part. */
+  readonly head?: PlanDocument;
 }
 
 const SECRET = "[secret]";
@@ -418,7 +421,7 @@ export function reportFor(stack: string, base: RenderResult, head: RenderResult)
   const baseError = "error" in base ? base.error : undefined;
   if ("error" in head) return { stack, headError: head.error, ...(baseError !== undefined ? { baseError } : {}) };
   const diff = diffPlans("plan" in base ? base.plan : emptyPlan(stack), head.plan);
-  return { stack, diff, ...(baseError !== undefined ? { baseError } : {}) };
+  return { stack, diff, head: head.plan, ...(baseError !== undefined ? { baseError } : {}) };
 }
 
 // ---------------------------------------------------------------- formatting
@@ -428,6 +431,8 @@ export interface FormatOptions {
   readonly markdown?: boolean;
   /** Longest value shown for a listed (added/removed) input before it is shortened. */
   readonly maxValue?: number;
+  /** Add a Mermaid chart of the changed resources, their direct dependencies and dependents. */
+  readonly mermaid?: boolean;
 }
 
 /** The whole report: a title, then every stack. */
@@ -474,14 +479,49 @@ export function formatStack(report: StackReport, options: FormatOptions = {}): s
   if (report.baseError) notes.push(`base did not render (${report.baseError}); HEAD is compared with an empty plan`);
   for (const e of d?.errors ?? []) notes.push(`error: ${e.type}  ${e.name} ${e.message}`);
   const body = d && hasChanges(d) ? formatDiffBody(d, options) : [];
+  const chart = options.mermaid && d && hasChanges(d) ? changedChart(d, report.head) : undefined;
   if (md) {
     for (const n of notes) lines.push("", `> ${n.replace(/\n/g, "\n> ")}`);
     if (body.length) lines.push("", "```diff", ...body.map(fenceSafe), "```");
+    if (chart) lines.push("", "<details><summary>Graph of the change</summary>", "", "```mermaid", chart.trimEnd(), "```", "", "</details>");
   } else {
     for (const n of notes) lines.push(`  ! ${n.replace(/\n/g, "\n    ")}`);
     lines.push(...body);
+    if (chart) lines.push("", "graph of the change (mermaid):", chart.trimEnd());
   }
   return lines.join("\n");
+}
+
+/** Most resources a chart of the change draws with their neighbours; above it only the changed ones. */
+const CHART_NEIGHBOURS_UP_TO = 60;
+/** Most changed resources a chart draws at all; a bigger change is read in the list. */
+const CHART_MAX = 200;
+
+/**
+ * The changed part of a stack as a Mermaid chart: every added, changed,
+ * replaced and removed resource, the resources they depend on and those that
+ * depend on them (when the change is small enough to stay readable), and the
+ * components around all of them.
+ */
+export function changedChart(d: StackDiff, head: PlanDocument | undefined): string | undefined {
+  const marks = new Map<string, Mark>();
+  for (const r of d.added) marks.set(r.urn, "add");
+  for (const c of d.changed) marks.set(c.urn, c.replace.length > 0 ? "replace" : "change");
+  for (const r of d.removed) marks.set(r.urn, "remove");
+  if (marks.size === 0 || marks.size > CHART_MAX) return undefined;
+  const all = new Map<string, PlanResource>([...(head?.resources ?? []), ...d.added, ...d.removed].map((r) => [r.urn, r]));
+  const keep = new Set(marks.keys());
+  if (marks.size <= CHART_NEIGHBOURS_UP_TO) {
+    for (const r of all.values()) {
+      if (marks.has(r.urn)) for (const dep of r.dependsOn) keep.add(dep);
+      else if (r.dependsOn.some((dep) => marks.has(dep))) keep.add(r.urn);
+    }
+  }
+  for (const urn of [...keep]) {
+    for (let p = all.get(urn)?.parent; p && !keep.has(p); p = all.get(p)?.parent) keep.add(p);
+  }
+  const drawn = [...keep].map((urn) => all.get(urn)).filter((r): r is PlanResource => r !== undefined);
+  return planToMermaid(drawn, { marks });
 }
 
 function fenceSafe(line: string): string {

@@ -242,7 +242,7 @@ export async function renderDiff(args: Args, cwd: string, log: (m: string) => vo
     const results = await pool(tasks, parallel);
     const reports = args.stacks.map((stack, i) => reportFor(stack, results[2 * i]!, results[2 * i + 1]!));
     const title = `Offline render diff: ${args.base === baseSha ? baseSha.slice(0, 12) : `${args.base} (${baseSha.slice(0, 12)})`} → working tree`;
-    return { text: formatReport(title, reports, { markdown: args.markdown }), reports };
+    return { text: formatReport(title, reports, { markdown: args.markdown, mermaid: args.mermaid }), reports };
   } finally {
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);

@@ -1,11 +1,12 @@
 /**
- * `npm run render -- <stack> [--json] [--preview] [--secrets-from-env]`
+ * `npm run render -- <stack> [--json | --mermaid] [--preview] [--secrets-from-env]`
  *
  * Runs a stack under Pulumi mocks with the committed config and prints its
  * plan. Secrets are placeholders unless --secrets-from-env, which reads them
  * from the environment exactly as `sops exec-env` provides them. --preview
  * runs the program as `pulumi preview` does (a dry run of a stack with no
- * state: what providers compute is unknown).
+ * state: what providers compute is unknown). --mermaid prints the
+ * resources and their dependencies as a Mermaid flowchart.
  *
  * The exit status is set, never forced (see run-cli.ts): a large plan
  * reaches a slow reader whole.
@@ -15,9 +16,10 @@ import { isUserError } from "../config/errors";
 import { STACK_NAMES } from "../stacks";
 import { planToJson, planToText } from "./format";
 import { renderStack } from "./harness";
+import { planToMermaid } from "./mermaid";
 import { describeBug, runCli } from "./run-cli";
 
-const USAGE = `usage: npm run render -- <stack> [--json] [--preview] [--secrets-from-env]
+const USAGE = `usage: npm run render -- <stack> [--json | --mermaid] [--preview] [--secrets-from-env]
 stacks: ${STACK_NAMES.join(", ")}`;
 
 async function main(argv: string[]): Promise<number> {
@@ -28,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         json: { type: "boolean", default: false },
+        mermaid: { type: "boolean", default: false },
         preview: { type: "boolean", default: false },
         "secrets-from-env": { type: "boolean", default: false },
         help: { type: "boolean", default: false },
@@ -42,8 +45,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (positionals.length !== 1) {
-    process.stderr.write(`${USAGE}\n`);
+  if (positionals.length !== 1 || (values.json && values.mermaid)) {
+    process.stderr.write(`${values.json && values.mermaid ? "--json and --mermaid are two formats; pick one\n" : ""}${USAGE}\n`);
     return 2;
   }
   const stack = positionals[0]!;
@@ -52,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
       ...(values["secrets-from-env"] ? { env: process.env } : {}),
       dryRun: values.preview,
     });
-    process.stdout.write(values.json ? planToJson(plan) : planToText(plan));
+    process.stdout.write(values.json ? planToJson(plan) : values.mermaid ? planToMermaid(plan.resources) : planToText(plan));
     return 0;
   } catch (err) {
     if (isUserError(err)) {

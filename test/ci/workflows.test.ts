@@ -101,7 +101,7 @@ describe("ci.yml", () => {
     const job = w.jobs["render-diff"]!;
     expect(job.if).toBe("github.event_name == 'pull_request'");
     const script = job.steps.map((s) => s.run ?? "").join("\n");
-    expect(script).toContain("npm run --silent render:diff -- HEAD^1 --markdown");
+    expect(script).toContain("npm run --silent render:diff -- HEAD^1 --markdown --mermaid");
     expect(script).toContain('>> "$GITHUB_STEP_SUMMARY"');
     const checkout = job.steps.find((s) => s.uses?.startsWith("actions/checkout@"));
     expect(checkout?.with?.["fetch-depth"], "HEAD^1 must be fetched").toBe(2);
