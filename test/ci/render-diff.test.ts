@@ -93,7 +93,7 @@ describe("render:diff against the previous commit", () => {
  * right after its last write would leave most of a large output unread.
  * Resolves with what the reader received and the writer's exit status.
  */
-function throughSlowReader(command: string[], cwd: string): Promise<{ text: string; status: number | null }> {
+function throughSlowReader(command: string[], cwd: string): Promise<{ text: string; status: number | null; stderr: string }> {
   const reader = `
     const chunks = [];
     const take = () => {
@@ -106,7 +106,9 @@ function throughSlowReader(command: string[], cwd: string): Promise<{ text: stri
   return new Promise((resolve, reject) => {
     // The render reads the copy's own root config (the suite points HOMELAB_CONFIG_DIR at the fixtures).
     const env = { ...process.env, HOMELAB_CONFIG_DIR: "" };
-    const writer = spawn(process.execPath, command, { cwd, env, stdio: ["ignore", "pipe", "inherit"] });
+    const writer = spawn(process.execPath, command, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const err: Buffer[] = [];
+    writer.stderr.on("data", (b: Buffer) => err.push(b));
     const slow = spawn(process.execPath, ["-e", reader], { stdio: ["pipe", "pipe", "inherit"] });
     writer.stdout.pipe(slow.stdin);
     const out: Buffer[] = [];
@@ -114,7 +116,7 @@ function throughSlowReader(command: string[], cwd: string): Promise<{ text: stri
     let status: number | null = null;
     writer.on("close", (code) => (status = code));
     writer.on("error", reject);
-    slow.on("close", () => resolve({ text: Buffer.concat(out).toString("utf8"), status }));
+    slow.on("close", () => resolve({ text: Buffer.concat(out).toString("utf8"), status, stderr: Buffer.concat(err).toString("utf8") }));
   });
 }
 
@@ -138,8 +140,8 @@ describe("large renders arrive whole", () => {
   it("a slow reader gets the whole, valid JSON of a render of several hundred resources", async () => {
     writeTalosConfig(100);
     try {
-      const { text, status } = await throughSlowReader([tsx, "core/render/cli.ts", "talos", "--json"], repo);
-      expect(status).toBe(0);
+      const { text, status, stderr } = await throughSlowReader([tsx, "core/render/cli.ts", "talos", "--json"], repo);
+      expect(status, stderr).toBe(0);
       expect(text.length).toBeGreaterThan(1_000_000); // far beyond a pipe's 64 KiB
       const doc = JSON.parse(text) as { resources: { type: string }[] };
       expect(doc.resources.filter((r) => r.type === "proxmoxve:index/vmLegacy:VmLegacy")).toHaveLength(100);
@@ -157,8 +159,8 @@ describe("large renders arrive whole", () => {
     fs.writeFileSync(file, before.replace("v1.13.9", "v1.13.10"));
     git("-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-am", "talos patch release");
 
-    const { text, status } = await throughSlowReader([tsx, "scripts/render-diff.ts", "HEAD~1", "--stacks", "talos"], repo);
-    expect(status).toBe(0);
+    const { text, status, stderr } = await throughSlowReader([tsx, "scripts/render-diff.ts", "HEAD~1", "--stacks", "talos"], repo);
+    expect(status, `${stderr}\n${text.slice(0, 2000)}`).toBe(0);
     // One upgrade step per node, replaced: its triggers name the installer image.
     expect(text).toMatch(/^talos: 0 to add, \d+ to change, \d+ to replace, 0 to remove$/m);
     expect(text.match(/^\+- command:local:Command {2}upgrades-node-/gm)).toHaveLength(300);
