@@ -112,13 +112,22 @@ function sshdSettings(config: CloudConfig): Map<string, string> {
   return settings;
 }
 
+let hetznerExample: Promise<PlanView> | undefined;
+/** The example hetzner render (admin user ops), shared by the tests below. */
+const hetzner = () => (hetznerExample ??= render("hetzner"));
+
 describe("SSH on bifrost", () => {
   it.each([["ops"], ["deploy"]])("admits only the configured admin user (%s), by key, never root", async (user) => {
-    const plan = await render("hetzner", {
-      config: (c: ConfigValues) => {
-        c["ssh"] = { ...c["ssh"], user };
-      },
-    });
+    const example = await hetzner();
+    expect(cloudConfig(example).users?.map((u) => u.name), "the example's admin user").toContain("ops");
+    const plan =
+      user === "ops"
+        ? example
+        : await render("hetzner", {
+            config: (c: ConfigValues) => {
+              c["ssh"] = { ...c["ssh"], user };
+            },
+          });
     const config = cloudConfig(plan);
     expect(config.users?.map((u) => u.name)).toContain(user);
     const sshd = sshdSettings(config);
@@ -147,7 +156,7 @@ const HSTS_MIN_SECONDS = 31_536_000;
 
 describe("HTTPS on bifrost (Traefik)", () => {
   it("every hostname served on websecure sends HSTS for at least a year on its catch-all route", async () => {
-    const plan = await render("hetzner");
+    const plan = await hetzner();
     const staticConfig = deliveredYaml(plan, "/traefik/traefik.yaml") as { entryPoints?: Record<string, { http?: { middlewares?: string[] } }> };
     const dynamic = deliveredYaml(plan, "/traefik/dynamic/bifrost.yaml") as {
       http?: { routers?: Record<string, Router>; middlewares?: Record<string, { headers?: { stsSeconds?: number } }> };

@@ -11,8 +11,10 @@
  *
  * and within a time bound (a hang detector, not a speed test).
  *
- * Seeded and bounded so it fits the suite's budget: a few random mutations
- * plus fixed pathological cases. Hunt deeper by hand, e.g.
+ * Seeded and bounded so it fits the suite's budget (each run is a process of
+ * about 1 s of CPU): three random mutations plus fixed pathological cases;
+ * long values everywhere in the config are covered in-process by
+ * pathological-values.test.ts. Hunt deeper by hand, e.g.
  * `FUZZ_CLI_RUNS=60 FUZZ_SEED=3 npx vitest run test/safety/cli-fuzz.test.ts`.
  */
 import { spawn } from "node:child_process";
@@ -24,7 +26,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../core/render/project-files";
 import { STACK_NAMES, type StackName } from "../../core/stacks";
 
-const RUNS = Number(process.env["FUZZ_CLI_RUNS"] ?? 4);
+const RUNS = Number(process.env["FUZZ_CLI_RUNS"] ?? 3);
 const SEED = Number(process.env["FUZZ_SEED"] ?? 20_020);
 /** Kill a run after this long: a hang, not slowness (a config error takes ~1.5 s, a render ~3 s). */
 const RUN_LIMIT_MS = 60_000;
@@ -165,7 +167,6 @@ const PATHOLOGICAL: ReadonlyArray<readonly [string, StackName, string, (text: st
     "Pulumi.hetzner.yaml",
     (t) => t.replace(/^(\s+ownerEmail:).*$/m, `$1 "a@${".".repeat(100_000)}x"`),
   ],
-  ["a 1 MB value", "authentik", "Pulumi.authentik.yaml", appendConfig(`  homelab:huge: "${"x".repeat(1_000_000)}"`)],
 ];
 
 describe("the render CLI on pathological config", () => {
@@ -180,7 +181,8 @@ describe("the render CLI on pathological config", () => {
     RUN_LIMIT_MS + 30_000,
   );
 
-  it.concurrent.each([["__proto__"], ["constructor"]])("a stack named %s is refused with the valid names", async (stack) => {
+  // An object's own property names are not stacks (a look-up table keyed by stack name would find them).
+  it.concurrent.each([["__proto__"]])("a stack named %s is refused with the valid names", async (stack) => {
     const o = await cli(stack, FIXTURES);
     expect(o.timedOut).toBe(false);
     expect(o.status, o.stderr).toBe(1);
