@@ -100,9 +100,20 @@ export interface ResourceGuard extends GuardCommon {
   check(resource: Subject): Outcome;
 }
 
+/** What a stack guard may know besides the resources. */
+export interface StackContext {
+  /**
+   * The stack's config as Pulumi hands it to programs (`homelab:domain` →
+   * text); undefined when not known. A real pack gets it from the nodejs
+   * language host (PULUMI_CONFIG, pulumi/pulumi
+   * sdk/nodejs/cmd/pulumi-language-nodejs/main.go, RunPlugin for analyzers).
+   */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
 export interface StackGuard extends GuardCommon {
   readonly kind: "stack";
-  check(resources: readonly Subject[]): Outcome;
+  check(resources: readonly Subject[], context?: StackContext): Outcome;
 }
 
 export type Guard = ResourceGuard | StackGuard;

@@ -4,7 +4,7 @@
  * apply exactly this list to every offline render and to fixtures.
  */
 import type { Guard } from "./guard";
-import { ssoDenyByDefault, ssoEnrollmentAllowList } from "./rules/authentik";
+import { ssoDenyByDefault, ssoEnrollmentAllowList, ssoRedirectUrisScoped } from "./rules/authentik";
 import { noRetiredServerType } from "./rules/hetzner";
 import { ciliumThroughKubePrism, customObjectsMatchSchema } from "./rules/kubernetes";
 import { statefulProtected } from "./rules/protection";
@@ -25,5 +25,6 @@ export const GUARDS: readonly Guard[] = [
   noBallooningOnPassthrough,
   ssoDenyByDefault,
   ssoEnrollmentAllowList,
+  ssoRedirectUrisScoped,
   noRetiredServerType,
 ];

@@ -15,7 +15,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import type { Json } from "../core/render/wire";
-import { message, UNKNOWN_VALUE, type Guard, type Subject, type Violation } from "./guard";
+import { message, UNKNOWN_VALUE, type Guard, type StackContext, type Subject, type Violation } from "./guard";
 import { GUARDS } from "./guards";
 
 /**
@@ -82,6 +82,17 @@ export async function subjectOf(r: EngineResource): Promise<Subject> {
   };
 }
 
+/** The stack's config, as the nodejs language host hands it to a policy pack (JSON in PULUMI_CONFIG). */
+export function stackContext(env: NodeJS.ProcessEnv = process.env): StackContext {
+  try {
+    const config = JSON.parse(env["PULUMI_CONFIG"] ?? "") as unknown;
+    if (config !== null && typeof config === "object" && !Array.isArray(config)) return { config: config as Record<string, string> };
+  } catch {
+    // No config known: guards that need it examine nothing.
+  }
+  return {};
+}
+
 /** A pending guard only warns: the program does not do it yet. */
 export function levelOf(guard: Guard): EnforcementLevel {
   return guard.status === "pending" ? "advisory" : guard.level;
@@ -122,7 +133,7 @@ export function toPolicy(guard: Guard): ResourceValidationPolicy | StackValidati
     ...common,
     validateStack: async (args, reportViolation) => {
       const subjects = await Promise.all(args.resources.map(subjectOf));
-      report(guard, reportViolation, guard.check(subjects).violations);
+      report(guard, reportViolation, guard.check(subjects, stackContext()).violations);
     },
   };
 }

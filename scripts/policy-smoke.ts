@@ -52,6 +52,9 @@ interface Resource {
   readonly dependencies?: Record<string, string[]>;
 }
 
+/** The stack config the language host would hand the pack (PULUMI_CONFIG). */
+const STACK_CONFIG = { "homelab:domain": "lab.example.com" };
+
 const urnOf = (r: Resource) => `urn:pulumi:smoke::homelab::${r.type}::${r.name}`;
 
 function toAnalyzerResource(r: Resource, message: any): any {
@@ -63,6 +66,7 @@ function toAnalyzerResource(r: Resource, message: any): any {
   message.setProperties(structPb.Struct.fromJavaScript(r.props));
   message.setOptions(options);
   if (r.dependencies && message.getPropertydependenciesMap) {
+    message.setDependenciesList([...new Set(Object.values(r.dependencies).flat())]);
     for (const [key, urns] of Object.entries(r.dependencies)) {
       const deps = new analyzerPb.AnalyzerPropertyDependencies();
       deps.setUrnsList(urns);
@@ -125,7 +129,17 @@ const CASES: ReadonlyArray<{ readonly what: string; readonly resource: Resource;
   },
 ];
 
-const APP: Resource = { type: "authentik:index/application:Application", name: "smoke-app", props: { name: "App", slug: "app", protocolProvider: 1 } };
+const PROVIDER: Resource = {
+  type: "authentik:index/providerOauth2:ProviderOauth2",
+  name: "smoke-provider",
+  props: { name: "app", clientId: "app", allowedRedirectUris: [{ matching_mode: "regex", url: ".*" }] },
+};
+const APP: Resource = {
+  type: "authentik:index/application:Application",
+  name: "smoke-app",
+  props: { name: "App", slug: "app", protocolProvider: UNKNOWN, metaLaunchUrl: "https://app.lab.example.com" },
+  dependencies: { protocolProvider: [urnOf(PROVIDER)] },
+};
 
 // Failing sets the exit status and lets stdout drain: process.exit() would cut
 // the report lines still in a pipe (core/render/run-cli.ts).
@@ -137,6 +151,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const pack = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", "."], {
     cwd: join(REPO_ROOT, "policy"),
+    env: { ...process.env, PULUMI_CONFIG: JSON.stringify(STACK_CONFIG) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -170,11 +185,18 @@ async function main(): Promise<void> {
     }
 
     const stack = new analyzerPb.AnalyzeStackRequest();
-    stack.setResourcesList([toAnalyzerResource(APP, new analyzerPb.AnalyzerResource())]);
-    const got = diagnostics(await call("analyzeStack", stack)).filter((d) => d.policy === "sso-deny-by-default");
-    console.log(`${got.length === 1 ? "ok  " : "FAIL"} an Authentik application without a binding: ${got.map((d) => `${d.policy} [${d.level}]`).join(", ") || "no violation"}`);
-    if (got.length !== 1) problems.push("the unbound application was not reported by sso-deny-by-default");
-    if (got[0]) console.log(`     message: ${got[0].message.split("\n").join("\n              ")}`);
+    stack.setResourcesList([PROVIDER, APP].map((r) => toAnalyzerResource(r, new analyzerPb.AnalyzerResource())));
+    const got = diagnostics(await call("analyzeStack", stack));
+    for (const [policy, what] of [
+      ["sso-deny-by-default", "an Authentik application without a binding"],
+      ["sso-redirect-uris-scoped", "a redirect pattern .* (needs the stack config the language host passes)"],
+    ] as const) {
+      const found = got.filter((d) => d.policy === policy);
+      console.log(`${found.length === 1 ? "ok  " : "FAIL"} ${what}: ${found.map((d) => `${d.policy} [${d.level}]`).join(", ") || "no violation"}`);
+      if (found.length !== 1) problems.push(`${what}: not reported by ${policy}`);
+    }
+    const sample = got.find((d) => d.policy === "sso-deny-by-default");
+    if (sample) console.log(`     message: ${sample.message.split("\n").join("\n              ")}`);
   } finally {
     client.close();
     pack.kill();

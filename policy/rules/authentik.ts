@@ -9,7 +9,8 @@
  * The rules are the authentik stack's own pure checks (core/authentik/checks.ts),
  * so the program's tests and this pack decide the same way.
  */
-import { openSourceEnrollments, unboundApplications, AUTHENTIK_TYPES, type PlannedResource } from "../../core/authentik/checks";
+import { openSourceEnrollments, redirectUriViolations, unboundApplications, AUTHENTIK_TYPES, OAUTH2_PROVIDER_TYPE, type PlannedResource } from "../../core/authentik/checks";
+import { wildcardDomains } from "../../core/authentik/redirect-uris";
 import type { StackGuard, Subject } from "../guard";
 
 const planned = (resources: readonly Subject[]): PlannedResource[] =>
@@ -52,5 +53,38 @@ export const ssoEnrollmentAllowList: StackGuard = {
       problem: "new users enroll through this source without an allow-list",
     }));
     return { violations, examined: sources.length };
+  },
+};
+
+/**
+ * Redirect URIs: exact, or a wildcard the authentik stack's own rules produce
+ * (core/authentik/redirect-uris.ts, checked by redirectUriViolations): whole
+ * host labels under the project domain or the app's launch host, or a
+ * loopback port. A hand-written `.*` lets any site receive the tokens.
+ */
+export const ssoRedirectUrisScoped: StackGuard = {
+  kind: "stack",
+  name: "sso-redirect-uris-scoped",
+  description: "Every OAuth2 redirect URI is exact, or a wildcard over whole host labels inside the project domain or the app's own host (or a loopback port).",
+  why: "Authentik sends the authorization code to any URI its redirect patterns match; a loose pattern lets another site collect codes and tokens for your users.",
+  fix: "write the app's redirectUris in config as exact URIs, or with * for whole host labels under homelab:domain (https://*.lab.example.com/cb) or for a localhost port; never hand-write a regex.",
+  status: "enforced",
+  level: "mandatory",
+  check(resources, context) {
+    const domain = context?.config?.["homelab:domain"];
+    const providers = resources.filter((r) => r.type === OAUTH2_PROVIDER_TYPE);
+    if (typeof domain !== "string" || domain === "") return { violations: [], examined: 0 };
+    const violations = providers.flatMap((provider) => {
+      // The provider's application (it names the provider through protocolProvider) gives the launch host.
+      const app = resources.find((r) => r.type === AUTHENTIK_TYPES.application && r.dependsOn.includes(provider.urn));
+      const launchUrl = app?.props["metaLaunchUrl"];
+      const allowed = wildcardDomains(domain, typeof launchUrl === "string" ? launchUrl : undefined);
+      return redirectUriViolations(planned([provider]), allowed).map((v) => ({
+        where: `${provider.name} allowedRedirectUris`,
+        urn: v.urn,
+        problem: `${JSON.stringify(v.url)}: ${v.problem}`,
+      }));
+    });
+    return { violations, examined: providers.length };
   },
 };

@@ -85,6 +85,8 @@ describe("ci.yml", () => {
     const commands = runs(w);
     expect(commands).toMatch(/^npm ci$/m);
     expect(commands).toMatch(/^npm run typecheck$/m);
+    // The policy pack is started for real, as pulumi preview starts it.
+    expect(commands).toMatch(/^npm run policy:smoke$/m);
     expect(commands).toMatch(/^npm test$/m);
     const node = steps(w).filter((s) => s.uses?.startsWith("actions/setup-node@"));
     expect(node.length).toBeGreaterThan(0);

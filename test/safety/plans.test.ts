@@ -231,7 +231,7 @@ describe("the policy pack's guards over every render", () => {
     let examined = 0;
     const report: string[] = [];
     for (const plan of plans()) {
-      const outcome = applyGuard(guard, plan);
+      const outcome = applyGuard(guard, plan, { config: loadRawConfig(plan.stack, FIXTURE_CONFIG_DIR) });
       examined += outcome.examined;
       if (outcome.violations.length > 0) report.push(formatViolations(guard, plan.stack, outcome));
     }

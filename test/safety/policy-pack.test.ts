@@ -45,8 +45,22 @@ interface Reported {
   readonly enforcementLevel: string;
 }
 
+/** The stack config a fixture set runs under, as the language host hands it to the pack (PULUMI_CONFIG). */
+const STACK_CONFIG = { "homelab:domain": "lab.example.com" };
+
 /** Runs the pack's policy for `guard` on fixtures the way @pulumi/policy's server calls it. */
 async function reported(guard: Guard, fixtures: readonly Fixture[]): Promise<Reported[]> {
+  const saved = process.env["PULUMI_CONFIG"];
+  process.env["PULUMI_CONFIG"] = JSON.stringify(STACK_CONFIG);
+  try {
+    return await reportedUnderConfig(guard, fixtures);
+  } finally {
+    if (saved === undefined) delete process.env["PULUMI_CONFIG"];
+    else process.env["PULUMI_CONFIG"] = saved;
+  }
+}
+
+async function reportedUnderConfig(guard: Guard, fixtures: readonly Fixture[]): Promise<Reported[]> {
   const policy = POLICIES.find((p) => p.name === guard.name)!;
   const out: Reported[] = [];
   const reportViolation = ((r: Reported) => out.push(r)) as unknown as ReportViolation;
@@ -109,6 +123,10 @@ const github = (enrollmentFlow?: string): Fixture => ({
   props: { slug: "github", providerType: "github", ...(enrollmentFlow ? { enrollmentFlow: "flow-uuid" } : {}) },
   ...(enrollmentFlow ? { dependsOn: { enrollmentFlow: [enrollmentFlow] } } : {}),
 });
+const oidc = (allowedRedirectUris: Json): Fixture[] => [
+  { type: "authentik:index/providerOauth2:ProviderOauth2", name: "grafana-provider", props: { name: "grafana", clientId: "grafana", allowedRedirectUris } },
+  { type: "authentik:index/application:Application", name: "grafana", props: { slug: "grafana", metaLaunchUrl: "https://grafana.lab.example.com" }, dependsOn: { protocolProvider: ["grafana-provider"] } },
+];
 const server = (serverType: string): Fixture => ({ type: "hcloud:index/server:Server", name: "bifrost", props: { name: "bifrost", serverType, location: "fsn1" } });
 
 /**
@@ -202,6 +220,17 @@ const FIXTURES: Record<string, { readonly bad: readonly Fixture[][]; readonly go
   "sso-enrollment-allow-list": {
     bad: [[github()], [flow("any"), binding("enrollment", { policy: "p" }), github("enrollment")], [flow("all"), github("enrollment")]],
     good: [[flow("all"), binding("enrollment", { policy: "p" }), github("enrollment")], [APP, binding("grafana")]],
+  },
+  "sso-redirect-uris-scoped": {
+    bad: [
+      oidc([{ matching_mode: "regex", url: ".*" }]),
+      oidc([{ matching_mode: "regex", url: "^https://.*$" }]),
+      oidc([{ matching_mode: "strict", url: "https://*.lab.example.com/cb" }]),
+    ],
+    good: [
+      oidc([{ matching_mode: "strict", url: "https://grafana.lab.example.com/login/generic_oauth" }]),
+      oidc([{ matching_mode: "regex", url: "^http://localhost:[0-9]{1,5}/auth/callback$" }]),
+    ],
   },
   "no-retired-server-type": {
     bad: [[server("cx22")], [server("CPX11")]],

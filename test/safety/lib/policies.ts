@@ -4,7 +4,7 @@
  * render's view of each resource (and of each invoke, which a real pack never
  * sees but whose arguments carry images and secrets too).
  */
-import type { Guard, Outcome, Subject } from "../../../policy/guard";
+import type { Guard, Outcome, StackContext, Subject } from "../../../policy/guard";
 import { message } from "../../../policy/guard";
 import type { CapturedInvoke, CapturedResource, Plan } from "../../../core/render/harness";
 
@@ -38,8 +38,8 @@ export function subjectOfInvoke(i: CapturedInvoke): Subject {
 }
 
 /** Runs one guard over a whole plan: resource guards per resource and invoke, stack guards once. */
-export function applyGuard(guard: Guard, plan: Plan): Outcome {
-  if (guard.kind === "stack") return guard.check(plan.resources.map(subjectOfResource));
+export function applyGuard(guard: Guard, plan: Plan, context: StackContext = {}): Outcome {
+  if (guard.kind === "stack") return guard.check(plan.resources.map(subjectOfResource), context);
   const outcomes = [...plan.resources.map(subjectOfResource), ...plan.invokes.map(subjectOfInvoke)].map((s) => guard.check(s));
   return { violations: outcomes.flatMap((o) => o.violations), examined: outcomes.reduce((n, o) => n + o.examined, 0) };
 }
