@@ -9,7 +9,7 @@
  * The rules are the authentik stack's own pure checks (core/authentik/checks.ts),
  * so the program's tests and this pack decide the same way.
  */
-import { openSourceEnrollments, redirectUriViolations, unboundApplications, AUTHENTIK_TYPES, OAUTH2_PROVIDER_TYPE, type PlannedResource } from "../../core/authentik/checks";
+import { openSourceEnrollments, openSourceLogins, redirectUriViolations, unboundApplications, AUTHENTIK_TYPES, OAUTH2_PROVIDER_TYPE, type PlannedResource } from "../../core/authentik/checks";
 import { wildcardDomains } from "../../core/authentik/redirect-uris";
 import type { StackGuard, Subject } from "../guard";
 
@@ -40,18 +40,18 @@ export const ssoDenyByDefault: StackGuard = {
 export const ssoEnrollmentAllowList: StackGuard = {
   kind: "stack",
   name: "sso-enrollment-allow-list",
-  description: "Every Authentik OAuth source (GitHub login) enrolls new users only through a flow of this stack with an allow-list policy bound to it.",
-  why: "Authentik's default source enrollment flow creates an account for every GitHub user who signs in, who then passes every check that only asks for an authenticated user.",
-  fix: "enroll through the stack's allow-list flow (policy engine mode all, the GitHub allow-list policy bound to it): list who may join under githubSource (allowedOrganizations, allowedTeams, allowedUsers) in the authentik stack's config.",
+  description: "Every Authentik OAuth source (GitHub login) enrolls new users and signs in linked users only through flows of this stack with an allow-list policy bound to them.",
+  why: "Authentik's default source flows create an account for every GitHub user who signs in, and keep letting a linked user in after they left the allowed organisation or team.",
+  fix: "enroll and sign in through the stack's allow-list flows (policy engine mode all, the GitHub allow-list policy bound to them): list who may join under githubSource (allowedOrganizations, allowedTeams, allowedUsers) in the authentik stack's config.",
   status: "enforced",
   level: "mandatory",
   check(resources) {
     const sources = resources.filter((r) => r.type === AUTHENTIK_TYPES.sourceOauth);
-    const violations = openSourceEnrollments(planned(resources)).map((urn) => ({
-      where: nameOf(resources, urn),
-      urn,
-      problem: "new users enroll through this source without an allow-list",
-    }));
+    const plan = planned(resources);
+    const violations = [
+      ...openSourceEnrollments(plan).map((urn) => ({ where: nameOf(resources, urn), urn, problem: "new users enroll through this source without an allow-list" })),
+      ...openSourceLogins(plan).map((urn) => ({ where: nameOf(resources, urn), urn, problem: "linked users sign in through this source without the allow-list being checked again" })),
+    ];
     return { violations, examined: sources.length };
   },
 };

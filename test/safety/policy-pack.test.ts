@@ -116,13 +116,25 @@ const binding = (app: string, props: Record<string, Json> = { group: "g" }): Fix
   props: { target: "uuid", order: 0, ...props },
   dependsOn: { target: [app] },
 });
-const flow = (policyEngineMode: string): Fixture => ({ type: "authentik:index/flow:Flow", name: "enrollment", props: { slug: "homelab-github-enrollment", designation: "enrollment", policyEngineMode } });
-const github = (enrollmentFlow?: string): Fixture => ({
+const flow = (policyEngineMode: string, designation = "enrollment"): Fixture => ({
+  type: "authentik:index/flow:Flow",
+  name: designation,
+  props: { slug: `homelab-github-${designation}`, designation, policyEngineMode },
+});
+const github = (enrollmentFlow?: string, authenticationFlow?: string): Fixture => ({
   type: "authentik:index/sourceOauth:SourceOauth",
   name: "github",
-  props: { slug: "github", providerType: "github", ...(enrollmentFlow ? { enrollmentFlow: "flow-uuid" } : {}) },
-  ...(enrollmentFlow ? { dependsOn: { enrollmentFlow: [enrollmentFlow] } } : {}),
+  props: { slug: "github", providerType: "github", ...(enrollmentFlow ? { enrollmentFlow: "flow-uuid" } : {}), ...(authenticationFlow ? { authenticationFlow: "flow-uuid-2" } : {}) },
+  dependsOn: { ...(enrollmentFlow ? { enrollmentFlow: [enrollmentFlow] } : {}), ...(authenticationFlow ? { authenticationFlow: [authenticationFlow] } : {}) },
 });
+/** Both of the source's flows behind the allow-list policy. */
+const guardedGithub = (): Fixture[] => [
+  flow("all"),
+  binding("enrollment", { policy: "p" }),
+  flow("all", "authentication"),
+  binding("authentication", { policy: "p" }),
+  github("enrollment", "authentication"),
+];
 const oidc = (allowedRedirectUris: Json): Fixture[] => [
   { type: "authentik:index/providerOauth2:ProviderOauth2", name: "grafana-provider", props: { name: "grafana", clientId: "grafana", allowedRedirectUris } },
   { type: "authentik:index/application:Application", name: "grafana", props: { slug: "grafana", metaLaunchUrl: "https://grafana.lab.example.com" }, dependsOn: { protocolProvider: ["grafana-provider"] } },
@@ -218,8 +230,14 @@ const FIXTURES: Record<string, { readonly bad: readonly Fixture[][]; readonly go
     good: [[APP, binding("grafana")], [APP, binding("grafana", { policy: "p" })], []],
   },
   "sso-enrollment-allow-list": {
-    bad: [[github()], [flow("any"), binding("enrollment", { policy: "p" }), github("enrollment")], [flow("all"), github("enrollment")]],
-    good: [[flow("all"), binding("enrollment", { policy: "p" }), github("enrollment")], [APP, binding("grafana")]],
+    bad: [
+      [github()],
+      [flow("any"), binding("enrollment", { policy: "p" }), github("enrollment")],
+      [flow("all"), github("enrollment")],
+      // Enrollment guarded, but a linked user's sign-in is not checked again.
+      [flow("all"), binding("enrollment", { policy: "p" }), github("enrollment")],
+    ],
+    good: [guardedGithub(), [APP, binding("grafana")]],
   },
   "sso-redirect-uris-scoped": {
     bad: [
