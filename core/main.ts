@@ -4,6 +4,7 @@
  */
 import { ConfigError, UnknownStackError } from "./config/errors";
 import { decodeConfig, keyIssues, parseConfig, readPulumiConfig, textKeysOf, withoutBadKeys, type RawConfig } from "./config/load";
+import { findPlaceholders, PlaceholderError } from "./config/placeholders";
 import { validateProject, type ProjectConfig } from "./config/project";
 import { readSecrets, type Environment } from "./secrets";
 import type { StackDefinition, StackOutputs } from "./stack";
@@ -47,12 +48,19 @@ export interface RunOptions {
   readonly env?: Environment;
   /** Config as Pulumi passes it; defaults to the running program's config. */
   readonly config?: RawConfig;
+  /** Accept the example's placeholder values (the offline render does; a real run does not). */
+  readonly allowPlaceholders?: boolean;
 }
 
 /** Validates config, then secrets, then runs the stack. Returns its outputs. */
 export async function runProgram(stack: string, options: RunOptions = {}): Promise<StackOutputs> {
   const def = await loadStack(stack);
-  const config = validateConfig(def, options.config ?? readPulumiConfig());
+  const raw = options.config ?? readPulumiConfig();
+  const config = validateConfig(def, raw);
+  if (!options.allowPlaceholders) {
+    const placeholders = findPlaceholders(decodeConfig(raw, textKeysOf(def.schema)));
+    if (placeholders.length > 0) throw new PlaceholderError(def.name, placeholders);
+  }
   const secrets = readSecrets(def.name, options.env ?? process.env, def.requiredSecrets(config));
   return def.run(config, secrets);
 }

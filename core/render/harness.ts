@@ -145,7 +145,13 @@ export function placeholderEnv(): Environment {
 }
 
 async function captureOnce(stack: string, options: RenderOptions): Promise<Capture> {
-  const config = options.config ?? (options.program ? {} : safeLoadConfig(stack, options.configDir));
+  let config: RawConfig | undefined;
+  try {
+    config = options.config ?? (options.program ? {} : safeLoadConfig(stack, options.configDir));
+  } catch (error) {
+    // A config file that cannot be read (ConfigFileError) is the render's error, like any other.
+    return { error, registered: 0 };
+  }
   const env = options.env ?? placeholderEnv();
   const resources: CapturedResource[] = [];
   const invokes: CapturedInvoke[] = [];
@@ -222,7 +228,7 @@ async function captureOnce(stack: string, options: RenderOptions): Promise<Captu
   try {
     const outputs = options.program
       ? await options.program()
-      : await runProgram(stack, { config: config ?? {}, env });
+      : await runProgram(stack, { config: config ?? {}, env, allowPlaceholders: true });
     const resolved = await resolveOutputs(outputs);
     await settings.waitForRPCs();
     // Rejections of failed registrations are reported on the next turn.

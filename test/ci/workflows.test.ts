@@ -87,6 +87,8 @@ describe("ci.yml", () => {
     expect(commands).toMatch(/^npm run typecheck$/m);
     // The policy pack is started for real, as pulumi preview starts it.
     expect(commands).toMatch(/^npm run policy:smoke$/m);
+    // The user's own root config, validated and rendered (the tests use fixtures).
+    expect(commands).toMatch(/^npm run check$/m);
     expect(commands).toMatch(/^npm test$/m);
     const node = steps(w).filter((s) => s.uses?.startsWith("actions/setup-node@"));
     expect(node.length).toBeGreaterThan(0);
