@@ -45,8 +45,11 @@ export class BifrostBundle extends pulumi.ComponentResource {
       // Pinned: pulumi-command v1.2.1 (provider/pkg/provider/remote/
       // connection.go) parses this as an authorized_keys line, offers only
       // its algorithm and checks it with ssh.FixedHostKey, so a server with
-      // another key fails the handshake ("ssh: host key mismatch") and
-      // nothing is sent; without hostKey it would accept any key.
+      // another key fails the handshake ("ssh: host key mismatch"; the
+      // provider retries the dial dialErrorLimit times, then fails with
+      // "after N failed attempts: …"). Every copy and env file waits for
+      // `prepare`, so a mismatch sends nothing. Without hostKey the
+      // provider accepts any key.
       hostKey: args.hostKey,
       // cloud-init may still be restarting sshd on a fresh server.
       dialErrorLimit: 30,
