@@ -7,9 +7,10 @@
  */
 import { z } from "zod";
 import type { ConfigIssue } from "../config/errors";
-import { describe, duplicates, hostname, ipv4, ipv4Network, k8sName, port, vVersion } from "../config/primitives";
+import { describe, dnsLabel, duplicates, hostname, ipv4, ipv4Network, k8sName, pinnedImage, port, vVersion } from "../config/primitives";
 import { secretRef, type SecretName } from "../secrets";
 import type { StackConfig } from "../stack";
+import { ROUTER_SECRET } from "./netbird-router";
 import { validatePool } from "./pool";
 
 
@@ -229,6 +230,23 @@ export const platformShape = {
    * namespace this stack writes into, it creates.
    */
   preexistingNamespaces: z.array(k8sName).default(["argocd"]),
+  /**
+   * The NetBird routing peer on the LAN side, in the cluster: the peer
+   * through which bifrost reaches the Gateway (homelab:network.ingressIp).
+   * Needs NETBIRD_LAN_SETUP_KEY, which exists only once NetBird runs on
+   * bifrost: turn it on after the first hetzner `up` (README, order of stacks).
+   */
+  netbirdRouter: z
+    .object({
+      enabled: z.boolean().default(false),
+      namespace: k8sName.default("netbird"),
+      /** The NetBird client image (same release as bifrost's netbirdAgent). */
+      image: pinnedImage.default("netbirdio/netbird:0.79.0"),
+      /** Peer name in NetBird. */
+      hostname: dnsLabel.default("homelab-lan-router"),
+    })
+    .strict()
+    .default({ enabled: false, namespace: "netbird", image: "netbirdio/netbird:0.79.0", hostname: "homelab-lan-router" }),
 } as const;
 
 export type PlatformConfig = StackConfig<typeof platformShape>;
@@ -272,7 +290,13 @@ export function defaultRoutes(domain: string): RouteConfig[] {
 }
 
 export function normalize(config: PlatformConfig): PlatformSettings {
-  const bootstrapSecrets = (config.bootstrapSecrets as BootstrapSecretConfig[] | undefined) ?? defaultBootstrapSecrets(config);
+  const bootstrapSecrets = [
+    ...((config.bootstrapSecrets as BootstrapSecretConfig[] | undefined) ?? defaultBootstrapSecrets(config)),
+    // The routing peer's setup key, from sops into a Secret its pod reads.
+    ...(config.netbirdRouter.enabled
+      ? [{ name: ROUTER_SECRET.name, namespace: config.netbirdRouter.namespace, type: "Opaque", labels: {}, data: { [ROUTER_SECRET.key]: "NETBIRD_LAN_SETUP_KEY" } } as BootstrapSecretConfig]
+      : []),
+  ];
   const routes = config.routes ?? defaultRoutes(config.domain);
   const external = new Set<string>([...BUILTIN_NAMESPACES, ...config.preexistingNamespaces]);
   const wanted = new Set<string>([

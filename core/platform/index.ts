@@ -15,6 +15,7 @@ import { LoadBalancer } from "./load-balancer";
 import { PlatformNamespaces } from "./namespaces";
 import { HttpRoutes } from "./routes";
 import { WildcardCertificate } from "./wildcard-certificate";
+import { NetbirdRouter, ROUTER_SECRET } from "./netbird-router";
 
 export default defineStack({
   name: "platform",
@@ -26,7 +27,12 @@ export default defineStack({
     const { gateway: gw, certManager: cm } = config;
     const provider = clusterProvider(config.stackRefs.talos);
 
-    const namespaces = new PlatformNamespaces("namespaces", { names: settings.namespaces, provider });
+    const router = config.netbirdRouter;
+    const namespaces = new PlatformNamespaces("namespaces", {
+      names: settings.namespaces,
+      privileged: router.enabled ? [router.namespace] : [],
+      provider,
+    });
     const bootstrap = new BootstrapSecrets("bootstrap-secrets", {
       secrets: settings.bootstrapSecrets,
       values: secrets,
@@ -72,6 +78,17 @@ export default defineStack({
       addressPool: loadBalancer.pool,
       provider,
     });
+
+    if (router.enabled)
+      new NetbirdRouter("netbird-router", {
+        namespace: namespaces.ref(router.namespace),
+        image: router.image,
+        // bifrost's NetBird hostname, the same one the hetzner stack serves.
+        managementUrl: `https://${config.edge.netbird}.${config.domain}`,
+        hostname: router.hostname,
+        setupKeySecret: bootstrap.get(router.namespace, ROUTER_SECRET.name)!,
+        provider,
+      });
 
     const routes = new HttpRoutes("routes", {
       routes: settings.routes,

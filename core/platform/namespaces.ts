@@ -11,6 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 export interface PlatformNamespacesArgs {
   /** Names to create (sorted, unique). */
   readonly names: readonly string[];
+  /** Namespaces whose pods need the `privileged` Pod Security level (the NetBird router's NET_ADMIN). */
+  readonly privileged?: readonly string[];
   readonly provider: k8s.Provider;
 }
 
@@ -24,7 +26,16 @@ export class PlatformNamespaces extends pulumi.ComponentResource {
         ns,
         new k8s.core.v1.Namespace(
           `${name}-${ns}`,
-          { metadata: { name: ns, labels: { "app.kubernetes.io/managed-by": "pulumi" } } },
+          {
+            metadata: {
+              name: ns,
+              labels: {
+                "app.kubernetes.io/managed-by": "pulumi",
+                // Talos enforces the baseline level cluster-wide, which refuses NET_ADMIN.
+                ...(args.privileged?.includes(ns) ? { "pod-security.kubernetes.io/enforce": "privileged" } : {}),
+              },
+            },
+          },
           { parent: this, provider: args.provider, retainOnDelete: true },
         ),
       ]),
