@@ -35,6 +35,8 @@ export interface TalosClusterArgs {
   readonly placement: ReadonlyMap<string, string>;
   /** Proxmox host → image datastore. */
   readonly imageDatastores: ReadonlyMap<string, string>;
+  /** Datastores all hosts share: images there are downloaded once. */
+  readonly sharedDatastores?: ReadonlySet<string>;
   readonly network: { readonly subnet: string; readonly prefix: number; readonly gateway: string; readonly nameservers: readonly string[]; readonly vip: string };
   /** Proxmox-wide vCPU model; a node's own `cpuType` wins. */
   readonly cpuType: string;
@@ -110,7 +112,7 @@ export class TalosCluster extends pulumi.ComponentResource {
         kind,
         new TalosImage(
           `${name}-image-${kind}`,
-          { kind, talosVersion: t.version, extensions, hosts, proxmox: args.proxmox, talosProvider },
+          { kind, talosVersion: t.version, extensions, hosts, sharedDatastores: args.sharedDatastores, proxmox: args.proxmox, talosProvider },
           parent,
         ),
       );

@@ -130,6 +130,12 @@ export const proxmoxSchema = z
       .default({ username: "root", agent: true }),
     /** The Proxmox hosts VMs may run on. With more than one, every node names its `host`. */
     hosts: z.array(proxmoxHostSchema).min(1, { error: "expected at least one Proxmox host" }),
+    /**
+     * Datastores every host sees as the same storage (NFS, CephFS, a shared
+     * directory): a Talos image on one is downloaded once, not once per host.
+     * Name them as in `imageDatastore`.
+     */
+    sharedDatastores: z.array(z.string().min(1)).default([]),
     /** vCPU model. x86-64-v2-AES keeps VMs migratable between unlike CPUs and meets Talos' x86-64-v2 floor. */
     cpuType: z.string().min(1).default("x86-64-v2-AES"),
     /**

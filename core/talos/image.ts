@@ -2,7 +2,7 @@
  * Talos boot images from the Image Factory: one schematic per image kind
  * (base, gpu) computed from the extension lists in config, and one download
  * of its nocloud disk image to every Proxmox host that runs a node of that
- * kind.
+ * kind, or one per shared datastore where hosts share one.
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
@@ -49,6 +49,8 @@ export interface TalosImageArgs {
   readonly extensions: readonly string[];
   /** Proxmox host → datastore for each host that runs a node of this kind. */
   readonly hosts: ReadonlyMap<string, string>;
+  /** Datastores every host sees as the same storage: one download serves them all. */
+  readonly sharedDatastores?: ReadonlySet<string>;
   readonly proxmox: proxmoxve.Provider;
   readonly talosProvider: talos.Provider;
 }
@@ -77,34 +79,46 @@ export class TalosImage extends pulumi.ComponentResource {
     ).urls;
     this.installerImage = urls.installer;
 
+    // One download per host, except on a shared datastore: one download there, made
+    // through the first host (by name) that needs it, serves every host (the volume id
+    // `<datastore>:iso/<file>` is the same everywhere).
     const files = new Map<string, proxmoxve.download.File>();
+    const shared = new Map<string, proxmoxve.download.File>();
     for (const [host, datastoreId] of [...args.hosts].sort(([a], [b]) => compareText(a, b))) {
-      files.set(
-        host,
-        new proxmoxve.download.File(
-          `${name}-${host}`,
-          {
-            nodeName: host,
-            datastoreId,
-            contentType: "iso",
-            url: urls.diskImage.apply(proxmoxDiskImageUrl),
-            decompressionAlgorithm: "gz",
-            fileName: imageFileName(args.kind, args.talosVersion),
-            // Factory URLs are content-addressed: no need to re-check sizes on every refresh.
-            overwrite: false,
-            // A file left behind under the stable name (an interrupted replace) is ours to overwrite.
-            overwriteUnmanaged: true,
-            uploadTimeout: 1800,
-          },
-          {
-            parent: this,
-            provider: args.proxmox,
-            // Same file name before and after: the old file must go first.
-            deleteBeforeReplace: true,
-            replaceOnChanges: ["url", "fileName"],
-          },
-        ),
+      const isShared = args.sharedDatastores?.has(datastoreId) ?? false;
+      const existing = isShared ? shared.get(datastoreId) : undefined;
+      if (existing) {
+        files.set(host, existing);
+        continue;
+      }
+      const file = new proxmoxve.download.File(
+        isShared ? `${name}-shared-${datastoreId}` : `${name}-${host}`,
+        {
+          nodeName: host,
+          datastoreId,
+          contentType: "iso",
+          url: urls.diskImage.apply(proxmoxDiskImageUrl),
+          decompressionAlgorithm: "gz",
+          fileName: imageFileName(args.kind, args.talosVersion),
+          // Factory URLs are content-addressed: no need to re-check sizes on every refresh.
+          overwrite: false,
+          // A file left behind under the stable name (an interrupted replace) is ours to overwrite.
+          overwriteUnmanaged: true,
+          uploadTimeout: 1800,
+        },
+        {
+          parent: this,
+          provider: args.proxmox,
+          // Same file name before and after: the old file must go first.
+          deleteBeforeReplace: true,
+          replaceOnChanges: ["url", "fileName"],
+          // On shared storage any host reaches the file: which one downloaded it never matters,
+          // so another host becoming the first to need it replaces nothing.
+          ...(isShared ? { ignoreChanges: ["nodeName"] } : {}),
+        },
       );
+      if (isShared) shared.set(datastoreId, file);
+      files.set(host, file);
     }
     this.files = files;
 

@@ -45,6 +45,7 @@ export default defineStack({
       nodes: c.nodes,
       placement,
       imageDatastores: new Map(c.proxmox.hosts.map((h) => [h.name, h.imageDatastore])),
+      sharedDatastores: new Set(c.proxmox.sharedDatastores),
       network: { ...c.network, prefix: lanPrefix(c) },
       cpuType: c.proxmox.cpuType,
       protectVms: c.proxmox.protectVms,

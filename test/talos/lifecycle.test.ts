@@ -164,3 +164,37 @@ describe("per-node CPU type in config", () => {
     expect(error.message).toContain("expected a Proxmox CPU type like host or x86-64-v3");
   });
 });
+
+describe("images once per shared datastore", () => {
+  const FILE = "proxmoxve:download/file:File";
+  let shared: PlanView;
+  beforeAll(async () => {
+    shared = await render("talos", {
+      config: (c) => {
+        // pve1 and pve2 keep images on one CephFS; pve3 on its own local storage.
+        c["proxmox"].hosts = [{ name: "pve1", imageDatastore: "cephfs" }, { name: "pve2", imageDatastore: "cephfs" }, { name: "pve3", imageDatastore: "local" }];
+        c["proxmox"].sharedDatastores = ["cephfs"];
+      },
+    });
+  });
+
+  it("downloads each image once to a shared datastore and once per host elsewhere", () => {
+    expect(nonEmpty(shared.ofType(FILE)).map((f) => `${f.name} ${f.values["nodeName"]} ${f.values["datastoreId"]}`).sort()).toEqual([
+      "homelab-image-base-pve3 pve3 local",
+      "homelab-image-base-shared-cephfs pve1 cephfs",
+      "homelab-image-gpu-pve3 pve3 local",
+    ]);
+    // Without the setting, the same hosts get one download each.
+    expect(plan.ofType(FILE).filter((f) => f.name.startsWith("homelab-image-base-"))).toHaveLength(3);
+  });
+
+  it("VMs on every host sharing the datastore import the one file; which host downloaded it is ignored later", () => {
+    const file = shared.one("homelab-image-base-shared-cephfs", FILE);
+    expect(file.ignoreChanges).toEqual(["nodeName"]);
+    for (const n of ["k8s-cp-1", "k8s-cp-2", "k8s-worker-2"]) {
+      const disks = shared.one(`${n}-vm`, VM).values["disks"] as { fileId: string }[];
+      expect(disks[0]!.fileId, n).toBe("cephfs:iso/talos-v1.13.9-base-nocloud-amd64.img");
+    }
+    expect((shared.one("k8s-cp-3-vm", VM).values["disks"] as { fileId: string }[])[0]!.fileId).toBe("local:iso/talos-v1.13.9-base-nocloud-amd64.img");
+  });
+});
