@@ -96,6 +96,27 @@ export const nodeSchema = z
       })
       .strict()
       .default({ size: 64, datastore: "local-lvm" }),
+    /**
+     * An optional second VM disk for workload data (Longhorn, local-path),
+     * mounted by Talos at /var/mnt/<volume> and shared with the kubelet.
+     * Adding one to a running VM needs no reboot; removing it loses its data.
+     */
+    dataDisk: z
+      .object({
+        /** GiB. Growing is in place; shrinking is refused by Proxmox. */
+        size: z.number().int().min(1).max(65_536),
+        datastore: z.string().min(1).default("local-lvm"),
+        /** Talos user volume name: mounted at /var/mnt/<volume> (1–34 letters, digits, hyphens). */
+        volume: z
+          .string()
+          .regex(/^[A-Za-z0-9-]{1,34}$/, {
+            error: (issue) => `expected a Talos volume name (1-34 letters, digits and hyphens) like data, got ${JSON.stringify(issue.input)}`,
+          })
+          .default("data"),
+        filesystem: z.enum(["xfs", "ext4"]).default("xfs"),
+      })
+      .strict()
+      .optional(),
     network: z
       .object({
         bridge: z.string().min(1).default("vmbr0"),

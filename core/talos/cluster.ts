@@ -27,6 +27,7 @@ import {
   workerPatch,
 } from "./machine-config";
 import { machineClassOf, TalosNode, type MachineClass } from "./node";
+import { dataDiskDocuments, longhornV2Patch } from "./storage";
 
 export interface TalosClusterArgs {
   readonly talos: TalosConfig;
@@ -138,10 +139,12 @@ export class TalosCluster extends pulumi.ComponentResource {
     const common = toPatch(
       clusterPatch({ clusterName: t.clusterName, vip: args.network.vip, subnet: args.network.subnet, kubePrismPort: t.kubePrismPort }),
     );
+    // Longhorn's v2 engine wants its modules and huge pages on every worker (GPU workers too).
+    const storageClassPatches = t.workers.longhornV2 ? [toPatch(longhornV2Patch())] : [];
     const classPatches: Record<MachineClass, string[]> = {
       controlplane: [toPatch(controlPlanePatch(args.network.subnet)), toPatch(vipDocument(args.network.vip))],
-      worker: [toPatch(workerPatch(t.workers))],
-      gpu: [toPatch(workerPatch(t.workers)), toPatch(gpuPatch(t.gpu))],
+      worker: [toPatch(workerPatch(t.workers)), ...storageClassPatches],
+      gpu: [toPatch(workerPatch(t.workers)), ...storageClassPatches, toPatch(gpuPatch(t.gpu))],
     };
     const machineConfigs = new Map<MachineClass, pulumi.Output<string>>();
     for (const machineClass of ["controlplane", "worker", "gpu"] as const) {
@@ -188,6 +191,8 @@ export class TalosCluster extends pulumi.ComponentResource {
           configPatches: [
             ...nodeNetworkDocuments({ node, prefix: args.network.prefix, gateway: args.network.gateway, nameservers: args.network.nameservers }).map(toPatch),
             ...(labels ? [toPatch(labels)] : []),
+            // The data disk, mounted as a Talos user volume the kubelet shares.
+            ...dataDiskDocuments(node).map(toPatch),
           ],
           prefix: args.network.prefix,
           gateway: args.network.gateway,

@@ -192,13 +192,22 @@ export const talosSchema = z
       .default({ base: [...BASE_EXTENSIONS], gpu: [...GPU_EXTENSIONS] }),
     workers: z
       .object({
-        /** Kernel modules storage engines need (Longhorn v1 uses iSCSI; v2 / LVM use nbd and dm-thin). */
-        kernelModules: z.array(kernelModule).default(["iscsi_tcp", "nbd", "dm_thin_pool"]),
+        /**
+         * Kernel modules loaded on every worker. The default is what Longhorn's v1
+         * data engine needs (iSCSI, with the iscsi-tools extension); local-path
+         * needs none. For Longhorn's v2 engine set `longhornV2` instead.
+         */
+        kernelModules: z.array(kernelModule).default(["iscsi_tcp"]),
+        /**
+         * Prepare workers for Longhorn's v2 data engine (SPDK): the nvme_tcp,
+         * vfio_pci and uio_pci_generic modules and 2 GiB of huge pages per worker.
+         */
+        longhornV2: z.boolean().default(false),
         /** Labels on every worker (GPU workers too). */
         labels: labels.default({ "homelab/pool": "general" }),
       })
       .strict()
-      .default({ kernelModules: ["iscsi_tcp", "nbd", "dm_thin_pool"], labels: { "homelab/pool": "general" } }),
+      .default({ kernelModules: ["iscsi_tcp"], longhornV2: false, labels: { "homelab/pool": "general" } }),
     gpu: z
       .object({
         kernelModules: z.array(kernelModule).default(["nvidia", "nvidia_uvm", "nvidia_drm", "nvidia_modeset"]),

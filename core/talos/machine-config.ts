@@ -9,6 +9,7 @@
 import YAML from "yaml";
 import type { NodeConfig } from "../config/project";
 import type { TalosConfig } from "./config";
+import type { StoragePatch, UserVolumeConfig } from "./storage";
 
 /** Subset of the `v1alpha1` config document this program patches (field names per the schema). */
 export interface V1Alpha1Patch {
@@ -67,7 +68,8 @@ export interface ResolverConfig extends Meta<"ResolverConfig"> {
   nameservers: { address: string }[];
 }
 export type NetworkDocument = HostnameConfig | LinkAliasConfig | LinkConfig | Layer2VIPConfig | ResolverConfig;
-export type MachineDocument = V1Alpha1Patch | NetworkDocument;
+/** Storage documents (core/talos/storage.ts) are patches too. */
+export type MachineDocument = V1Alpha1Patch | NetworkDocument | UserVolumeConfig | StoragePatch;
 
 /**
  * The name every node's LAN interface gets. Talos names a virtio NIC on q35
@@ -141,7 +143,7 @@ export function vipDocument(vip: string): Layer2VIPConfig {
 }
 
 /** Workers: kernel modules for storage engines and the worker labels. */
-export function workerPatch(workers: TalosConfig["workers"]): V1Alpha1Patch {
+export function workerPatch(workers: Pick<TalosConfig["workers"], "kernelModules" | "labels">): V1Alpha1Patch {
   return {
     machine: {
       kernel: { modules: workers.kernelModules.map((name) => ({ name })) },

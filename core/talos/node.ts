@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as talos from "@pulumiverse/talos";
 import type { NodeConfig } from "../config/project";
 import { nodeMac } from "./machine-config";
+import { dataDiskSerial } from "./storage";
 
 /** Machine-config class of a node: picks its generated config and its image. */
 export type MachineClass = "controlplane" | "worker" | "gpu";
@@ -132,6 +133,21 @@ export class TalosNode extends pulumi.ComponentResource {
             discard: "on",
             ssd: true,
           },
+          // Workload data (Longhorn, local-path): a second disk Talos mounts by this serial.
+          ...(node.dataDisk
+            ? [
+              {
+                interface: "scsi1",
+                datastoreId: node.dataDisk.datastore,
+                size: node.dataDisk.size,
+                fileFormat: "raw",
+                iothread: true,
+                discard: "on",
+                ssd: true,
+                serial: dataDiskSerial(node.vmId),
+              },
+            ]
+            : []),
         ],
         bootOrders: ["scsi0"],
         networkDevices: [

@@ -1,6 +1,7 @@
 // The talos stack's lifecycle on Proxmox, read from the plan: the readiness
 // waits that never run at preview, and what depends on them.
 import { beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
 import { captureStack, placeholderEnv } from "../../core/render/harness";
 import { loadRawConfig } from "../../core/render/project-files";
 import { WAIT_CLUSTER_SCRIPT } from "../../core/talos/cluster";
@@ -196,5 +197,64 @@ describe("images once per shared datastore", () => {
       expect(disks[0]!.fileId, n).toBe("cephfs:iso/talos-v1.13.9-base-nocloud-amd64.img");
     }
     expect((shared.one("k8s-cp-3-vm", VM).values["disks"] as { fileId: string }[])[0]!.fileId).toBe("local:iso/talos-v1.13.9-base-nocloud-amd64.img");
+  });
+});
+
+describe("storage prerequisites", () => {
+  const APPLY_T = "talos:machine/configurationApply:ConfigurationApply";
+  const GET_CONFIG = "talos:machine/getConfiguration:getConfiguration";
+  let storage: PlanView;
+  beforeAll(async () => {
+    storage = await render("talos", {
+      config: (c) => {
+        c["nodes"][3].dataDisk = { size: 500, datastore: "nvme" };
+        c["talos"].workers.longhornV2 = true;
+      },
+    });
+  });
+  const patches = (p: PlanView, node: string) => (p.one(`${node}-config`, APPLY_T).values["configPatches"] as string[]).map((x) => YAML.parse(x));
+
+  it("gives a node's data disk to its VM as a second disk with a serial Talos selects it by", () => {
+    const disks = storage.one("k8s-worker-1-vm", VM).values["disks"] as Record<string, unknown>[];
+    expect(disks).toHaveLength(2);
+    expect(disks[1]).toMatchObject({ interface: "scsi1", datastoreId: "nvme", size: 500, serial: "data1201", iothread: true, discard: "on" });
+    expect(storage.one("k8s-worker-2-vm", VM).values["disks"]).toHaveLength(1);
+  });
+
+  it("mounts it with a UserVolumeConfig (whole disk, by serial) and shares /var/mnt/<volume> with the kubelet, rshared", () => {
+    const docs = patches(storage, "k8s-worker-1");
+    expect(docs).toContainEqual({
+      apiVersion: "v1alpha1",
+      kind: "UserVolumeConfig",
+      name: "data",
+      volumeType: "disk",
+      provisioning: { diskSelector: { match: 'disk.serial == "data1201"' } },
+      filesystem: { type: "xfs" },
+    });
+    expect(docs).toContainEqual({
+      machine: { kubelet: { extraMounts: [{ destination: "/var/mnt/data", type: "bind", source: "/var/mnt/data", options: ["bind", "rshared", "rw"] }] } },
+    });
+    expect(patches(storage, "k8s-worker-2").some((d) => d.kind === "UserVolumeConfig" || d.machine?.kubelet?.extraMounts)).toBe(false);
+  });
+
+  it("loads Longhorn v1's iscsi_tcp on workers by default, and v2's modules and huge pages only when asked", () => {
+    const workerPatches = (p: PlanView) =>
+      p.invokes(GET_CONFIG)
+        .filter((i) => i.values["machineType"] === "worker")
+        .map((i) => (i.values["configPatches"] as string[]).map((x) => YAML.parse(x)));
+    const modules = (docs: any[]) => docs.flatMap((d) => d.machine?.kernel?.modules?.map((m: { name: string }) => m.name) ?? []);
+    for (const docs of nonEmpty(workerPatches(plan))) {
+      expect(modules(docs)).toContain("iscsi_tcp");
+      expect(modules(docs)).not.toContain("nvme_tcp");
+    }
+    for (const docs of nonEmpty(workerPatches(storage))) {
+      expect(modules(docs)).toEqual(expect.arrayContaining(["iscsi_tcp", "nvme_tcp", "vfio_pci", "uio_pci_generic"]));
+      expect(docs.some((d) => d.machine?.sysctls?.["vm.nr_hugepages"] === "1024")).toBe(true);
+    }
+  });
+
+  it("refuses a volume name Talos would reject", async () => {
+    const error = await renderConfigError("talos", { config: (c) => void (c["nodes"][3].dataDisk = { size: 10, volume: "no/slash" }) });
+    expect(error.message).toContain("homelab:nodes[3].dataDisk.volume");
   });
 });
