@@ -181,8 +181,9 @@ describe("machine configuration", () => {
     const worker = classConfig("worker").patches;
     const gpu = classConfig("gpu").patches;
     const modules = (p: any[]) => p.flatMap((d) => d.machine?.kernel?.modules ?? []).map((m: { name: string }) => m.name);
-    expect(modules(worker)).toEqual(["iscsi_tcp", "nbd", "dm_thin_pool"]);
-    expect(modules(gpu)).toEqual(["iscsi_tcp", "nbd", "dm_thin_pool", "nvidia", "nvidia_uvm", "nvidia_drm", "nvidia_modeset"]);
+    // Longhorn's v1 data engine needs iscsi_tcp (longhorn/website docs 1.13.0, Talos support page).
+    expect(modules(worker)).toEqual(["iscsi_tcp"]);
+    expect(modules(gpu)).toEqual(["iscsi_tcp", "nvidia", "nvidia_uvm", "nvidia_drm", "nvidia_modeset"]);
     // Registered by the kubelet: a worker may not change its own taints later (NodeRestriction).
     const taints = gpu.flatMap((d) => d.machine?.kubelet?.extraConfig?.registerWithTaints ?? []);
     expect(taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }]);
