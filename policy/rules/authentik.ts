@@ -9,7 +9,7 @@
  * The rules are the authentik stack's own pure checks (core/authentik/checks.ts),
  * so the program's tests and this pack decide the same way.
  */
-import { openSourceEnrollments, openSourceLogins, redirectUriViolations, unboundApplications, AUTHENTIK_TYPES, OAUTH2_PROVIDER_TYPE, type PlannedResource } from "../../core/authentik/checks";
+import { openSourceEnrollments, openSourceLogins, redirectUriViolations, redirectUriViolationsInPlan, unboundApplications, AUTHENTIK_TYPES, OAUTH2_PROVIDER_TYPE, type PlannedResource } from "../../core/authentik/checks";
 import { wildcardDomains } from "../../core/authentik/redirect-uris";
 import type { StackGuard, Subject } from "../guard";
 
@@ -73,7 +73,16 @@ export const ssoRedirectUrisScoped: StackGuard = {
   check(resources, context) {
     const domain = context?.config?.["homelab:domain"];
     const providers = resources.filter((r) => r.type === OAUTH2_PROVIDER_TYPE);
-    if (typeof domain !== "string" || domain === "") return { violations: [], examined: 0 };
+    // Without the stack config, the allowed domains come from the plan itself
+    // (the forward-auth cookie domain and each app's launch host).
+    if (typeof domain !== "string" || domain === "") {
+      const violations = redirectUriViolationsInPlan(planned(resources)).map((v) => ({
+        where: `${nameOf(resources, v.urn)} allowedRedirectUris`,
+        urn: v.urn,
+        problem: `${JSON.stringify(v.url)}: ${v.problem}`,
+      }));
+      return { violations, examined: providers.length };
+    }
     const violations = providers.flatMap((provider) => {
       // The provider's application (it names the provider through protocolProvider) gives the launch host.
       const app = resources.find((r) => r.type === AUTHENTIK_TYPES.application && r.dependsOn.includes(provider.urn));

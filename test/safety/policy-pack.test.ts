@@ -310,6 +310,26 @@ describe.each(GUARDS.map((g) => [g.name, g] as const))("%s", (_name, guard) => {
   });
 });
 
+describe("sso-redirect-uris-scoped without the stack config", () => {
+  const guard = GUARDS.find((g) => g.name === "sso-redirect-uris-scoped")!;
+  const subjects = (uris: Json) =>
+    oidc(uris).map((f) => ({
+      type: f.type,
+      name: f.name ?? "subject",
+      urn: urnOf(f),
+      props: f.props,
+      protect: false,
+      ignoreChanges: [],
+      propertyDependencies: {},
+      dependsOn: Object.values(f.dependsOn ?? {}).flat().map((n) => `urn:pulumi:test::homelab::authentik:index/providerOauth2:ProviderOauth2::${n}`),
+    }));
+  it("reads the allowed domains from the plan: a loose pattern is still reported", () => {
+    if (guard.kind !== "stack") expect.fail("stack guard");
+    expect(guard.check(subjects([{ matching_mode: "regex", url: ".*" }])).violations).toHaveLength(1);
+    expect(guard.check(subjects([{ matching_mode: "strict", url: "https://grafana.lab.example.com/login/generic_oauth" }])).violations).toEqual([]);
+  });
+});
+
 describe("no-plain-secrets over the render's view (the only place secretness is known)", () => {
   const subject = (props: Record<string, Json>, secretPaths: string[], type = "authentik:index/user:User") => ({
     type,
