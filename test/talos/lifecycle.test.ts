@@ -5,6 +5,7 @@ import YAML from "yaml";
 import { captureStack, placeholderEnv } from "../../core/render/harness";
 import { loadRawConfig } from "../../core/render/project-files";
 import { WAIT_CLUSTER_SCRIPT } from "../../core/talos/cluster";
+import { dataDiskDocuments, dataDiskSerial, longhornV2Patch } from "../../core/talos/storage";
 import { nonEmpty, render, renderConfigError, type PlanView } from "../helpers/plan";
 
 const COMMAND = "command:local:Command";
@@ -256,5 +257,33 @@ describe("storage prerequisites", () => {
   it("refuses a volume name Talos would reject", async () => {
     const error = await renderConfigError("talos", { config: (c) => void (c["nodes"][3].dataDisk = { size: 10, volume: "no/slash" }) });
     expect(error.message).toContain("homelab:nodes[3].dataDisk.volume");
+  });
+});
+
+describe("storage documents against the Talos 1.13 schema", () => {
+  // Facts from the Talos v1.13.9 config schema (block.UserVolumeConfigV1Alpha1,
+  // block.ProvisioningSpec, block.DiskSelector, block.FilesystemSpec, v1alpha1.ExtraMount;
+  // additionalProperties false on each), embedded so the test needs nothing outside the project.
+  const USER_VOLUME = ["apiVersion", "kind", "name", "volumeType", "provisioning", "filesystem", "encryption", "mount"];
+  const PROVISIONING = ["diskSelector", "grow", "minSize", "maxSize"];
+  const EXTRA_MOUNT = ["destination", "type", "source", "options", "uidMappings", "gidMappings"];
+
+  it("writes only fields Talos 1.13 accepts, with values from its enums and the name rule", () => {
+    const [volume, mounts] = dataDiskDocuments({ vmId: 1201, dataDisk: { size: 100, datastore: "local-lvm", volume: "longhorn", filesystem: "ext4" } }) as [
+      Record<string, any>,
+      Record<string, any>,
+    ];
+    for (const key of Object.keys(volume)) expect(USER_VOLUME, key).toContain(key);
+    for (const key of Object.keys(volume["provisioning"])) expect(PROVISIONING, key).toContain(key);
+    expect(Object.keys(volume["provisioning"]["diskSelector"])).toEqual(["match"]);
+    expect(["directory", "disk", "partition"]).toContain(volume["volumeType"]);
+    expect(["ext4", "xfs"]).toContain(volume["filesystem"]["type"]);
+    expect(volume["name"]).toMatch(/^[A-Za-z0-9-]{1,34}$/);
+    // A whole disk takes no sizes (Talos validates volumeType disk without min/max size).
+    expect(volume["provisioning"]).not.toHaveProperty("minSize");
+    for (const m of mounts["machine"]["kubelet"]["extraMounts"]) for (const key of Object.keys(m)) expect(EXTRA_MOUNT, key).toContain(key);
+    expect(mounts["machine"]["kubelet"]["extraMounts"][0].destination).toBe("/var/mnt/longhorn");
+    expect(dataDiskSerial(999_999_999).length).toBeLessThanOrEqual(20);
+    for (const v of Object.values(longhornV2Patch().machine.sysctls!)) expect(typeof v).toBe("string");
   });
 });
