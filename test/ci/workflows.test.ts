@@ -92,7 +92,10 @@ describe("ci.yml", () => {
     expect(commands).toMatch(/^npm test$/m);
     const node = steps(w).filter((s) => s.uses?.startsWith("actions/setup-node@"));
     expect(node.length).toBeGreaterThan(0);
-    for (const s of node) expect(String(s.with?.["node-version"])).toBe("20");
+    // Every Node.js LTS line package.json's engines admits (22, 24), one matrix job each.
+    const job = Object.values(w.jobs).find((j) => steps({ jobs: { j } } as never).some((s) => s.run === "npm test"));
+    expect((job as { strategy?: { matrix?: { node?: number[] } } } | undefined)?.strategy?.matrix?.node).toEqual([22, 24]);
+    for (const s of node) expect(["${{ matrix.node }}", "22"]).toContain(String(s.with?.["node-version"]));
   });
 
   it("renders every stack", () => {

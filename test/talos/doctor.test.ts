@@ -12,9 +12,9 @@ const bash = spawnSync("bash", ["-c", "command -v bash"], { encoding: "utf8" }).
 
 // What each real tool prints for its version command (first lines only).
 const VERSIONS: Record<string, string> = {
-  node: "v20.19.0",
+  node: "v22.12.0",
   npm: "10.8.2",
-  pulumi: "v3.190.0",
+  pulumi: "v3.215.0",
   sops: "sops 3.10.2",
   age: "v1.2.1",
   talosctl: "Client:\nTalos v1.13.9",
@@ -28,13 +28,13 @@ let dir: string | undefined;
 afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
 
 /** Runs scripts/doctor.sh (or a copy of it elsewhere) with PATH = a dir holding only the named tools. */
-function doctor(tools: string[], script = path.join(root, "scripts", "doctor.sh")) {
+function doctor(tools: string[], script = path.join(root, "scripts", "doctor.sh"), versions: Record<string, string> = {}) {
   dir = mkdtempSync(path.join(tmpdir(), "doctor-"));
   const bin = path.join(dir, "bin");
   mkdirSync(bin);
   for (const tool of tools) {
     const file = path.join(bin, tool);
-    writeFileSync(file, `#!${bash}\nprintf '%b\\n' ${JSON.stringify(VERSIONS[tool])}\n`);
+    writeFileSync(file, `#!${bash}\nprintf '%b\\n' ${JSON.stringify(versions[tool] ?? VERSIONS[tool])}\n`);
     chmodSync(file, 0o755);
   }
   const r = spawnSync(bash, [script], { encoding: "utf8", env: { PATH: bin, HOME: dir } });
@@ -46,7 +46,7 @@ describe("just doctor", () => {
     const r = doctor(Object.keys(VERSIONS));
     expect(r.status, r.err).toBe(0);
     const line = (tool: string) => r.out.split("\n").find((l) => l.trim().split(/\s+/)[1] === tool);
-    expect(line("pulumi")).toMatch(/^\s+ok\s+pulumi\s+v3\.190\.0$/);
+    expect(line("pulumi")).toMatch(/^\s+ok\s+pulumi\s+v3\.215\.0$/);
     expect(line("sops")).toMatch(/ok\s+sops\s+3\.10\.2$/);
     expect(line("talosctl")).toMatch(/ok\s+talosctl\s+v1\.13\.9$/);
     expect(line("kubectl")).toMatch(/ok\s+kubectl\s+v1\.35\.4$/);
@@ -97,5 +97,22 @@ describe("just doctor", () => {
     const r = spawnSync(path.join(root, "node_modules", ".bin", "just"), ["--dry-run", "doctor"], { cwd: root, encoding: "utf8" });
     expect(r.status).toBe(0);
     expect(r.stderr.trim()).toBe("bash scripts/doctor.sh");
+  });
+
+  it("refuses tools older than a real run needs: Pulumi 3.214 (packages with pluginDownloadURL), Node 22 LTS, sops 3.9", () => {
+    const r = doctor(Object.keys(VERSIONS), undefined, { pulumi: "v3.213.0", node: "v20.19.0", sops: "sops 3.8.1" });
+    expect(r.status).toBe(1);
+    const old = r.out.split("\n").filter((l) => l.trim().startsWith("old")).map((l) => l.trim().split(/\s+/).slice(0, 3).join(" "));
+    expect(old).toEqual(["old node v20.19.0,", "old pulumi v3.213.0,", "old sops 3.8.1,"]);
+    expect(r.out).toMatch(/old\s+pulumi\s+v3\.213\.0, need 3\.214\.0 or newer/);
+    expect(r.err).toContain("3 required tool(s) missing or too old");
+  });
+
+  it("says what the secrets setup still needs: the age key, the recipient in .sops.yaml, the encrypted file", () => {
+    const r = doctor(Object.keys(VERSIONS));
+    const todo = r.out.split("\n").filter((l) => l.trim().startsWith("todo"));
+    // HOME is an empty temp dir: no key; the repository's .sops.yaml holds the example recipient.
+    expect(todo.some((l) => /age key\s+none at .*\.config\/sops\/age\/keys\.txt; run: just init/.test(l))).toBe(true);
+    expect(todo.some((l) => /recipient\s+\.sops\.yaml still encrypts for the example key/.test(l))).toBe(true);
   });
 });
