@@ -3,6 +3,7 @@
  * them), addresses from the documentation ranges (203.0.113.0/24,
  * 2001:db8::/32), all derived from the logical name so renders are stable.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { stableHex, stableNumber, type ProviderMocks } from "./types";
 
 const id = (seed: string) => String(10_000_000 + stableNumber(seed, 89_999_999));
@@ -24,6 +25,31 @@ const CATALOGUE: ReadonlyArray<{ name: string; architecture: "x86" | "arm"; cate
   { name: "cax11", architecture: "arm", category: "cost_optimized", cores: 2, memory: 4, disk: 40, cpuType: "shared", locations: ["fsn1", "nbg1", "hel1"] },
   { name: "cpx11", architecture: "x86", category: "regular_purpose", cores: 2, memory: 2, disk: 40, cpuType: "shared", deprecated: "2025-12-31T23:59:59Z" },
 ];
+
+/** The CX Gen 2 and CPX Gen 1 types Hetzner removed from the API at the end of 2025: absent from every answer. */
+const REMOVED = new Set(["cx22", "cx32", "cx42", "cx52", "cpx21", "cpx31", "cpx41", "cpx51"]);
+
+/**
+ * The offline render cannot know Hetzner's live catalogue, only the types
+ * above. A type the user's config names that the list does not hold and that
+ * was not removed (cx43, cax21, ccx13, …) is answered as a current type
+ * offered in the configured location, so a valid choice renders and
+ * `npm run check` passes; the real check runs against the API at preview.
+ */
+function configuredType(config: Record<string, string>): Array<(typeof CATALOGUE)[number]> {
+  let hcloud: { serverType?: unknown; location?: unknown } | undefined;
+  try {
+    hcloud = JSON.parse(config["homelab:hcloud"] ?? "null") as typeof hcloud;
+  } catch {
+    return [];
+  }
+  const name = hcloud?.serverType;
+  const location = hcloud?.location;
+  if (typeof name !== "string" || typeof location !== "string") return [];
+  if (REMOVED.has(name) || CATALOGUE.some((t) => t.name === name)) return [];
+  const architecture = name.startsWith("ca") ? "arm" : "x86";
+  return [{ name, architecture, category: "unknown", cores: 0, memory: 0, disk: 0, cpuType: "shared", locations: [location] }];
+}
 
 /** One entry of `serverTypes`, fields as the provider returns them. */
 export function catalogueEntry(t: (typeof CATALOGUE)[number], index: number) {
@@ -102,7 +128,7 @@ export const hcloudMocks: ProviderMocks = {
   },
   invokes: {
     "hcloud:index/getServerTypes:getServerTypes": () => {
-      const serverTypes = CATALOGUE.map(catalogueEntry);
+      const serverTypes = [...CATALOGUE, ...configuredType(pulumi.runtime.allConfig())].map(catalogueEntry);
       return {
         id: stableHex("server-types", 16),
         serverTypes,
