@@ -45,13 +45,19 @@ export const ssoEnrollmentAllowList: StackGuard = {
   fix: "enroll and sign in through the stack's allow-list flows (policy engine mode all, the GitHub allow-list policy bound to them): list who may join under githubSource (allowedOrganizations, allowedTeams, allowedUsers) in the authentik stack's config.",
   status: "enforced",
   level: "mandatory",
-  check(resources) {
+  check(resources, context) {
     const sources = resources.filter((r) => r.type === AUTHENTIK_TYPES.sourceOauth);
     const plan = planned(resources);
+    // homelab:githubSource.allowAnyGitHubAccount is the config's explicit,
+    // validated opt-out (the authentik stack then uses Authentik's default
+    // flows): the pack warns instead of blocking the run the user asked for.
+    // Applications stay bound to their groups, so an enrolled stranger still
+    // reaches nothing (sso-deny-by-default).
+    const optedOut = allowsAnyGitHubAccount(context?.config);
     const violations = [
       ...openSourceEnrollments(plan).map((urn) => ({ where: nameOf(resources, urn), urn, problem: "new users enroll through this source without an allow-list" })),
       ...openSourceLogins(plan).map((urn) => ({ where: nameOf(resources, urn), urn, problem: "linked users sign in through this source without the allow-list being checked again" })),
-    ];
+    ].map((v) => (optedOut ? { ...v, problem: `${v.problem} (turned off by homelab:githubSource.allowAnyGitHubAccount)`, advisory: true } : v));
     return { violations, examined: sources.length };
   },
 };
@@ -97,3 +103,18 @@ export const ssoRedirectUrisScoped: StackGuard = {
     return { violations, examined: providers.length };
   },
 };
+
+/**
+ * Whether the stack config opts out of the GitHub allow-list. Pulumi hands a
+ * policy pack structured config values as JSON text (PULUMI_CONFIG).
+ */
+function allowsAnyGitHubAccount(config: Readonly<Record<string, string>> | undefined): boolean {
+  const raw = config?.["homelab:githubSource"];
+  if (raw === undefined) return false;
+  try {
+    const value = JSON.parse(raw) as unknown;
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)["allowAnyGitHubAccount"] === true;
+  } catch {
+    return false;
+  }
+}

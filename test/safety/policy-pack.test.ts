@@ -310,6 +310,32 @@ describe.each(GUARDS.map((g) => [g.name, g] as const))("%s", (_name, guard) => {
   });
 });
 
+describe("sso-enrollment-allow-list under the config's explicit opt-out", () => {
+  const guard = GUARDS.find((g) => g.name === "sso-enrollment-allow-list")!;
+  async function levels(githubSource: Json): Promise<string[]> {
+    const saved = process.env["PULUMI_CONFIG"];
+    process.env["PULUMI_CONFIG"] = JSON.stringify({ ...STACK_CONFIG, "homelab:githubSource": JSON.stringify(githubSource) });
+    try {
+      return (await reportedUnderConfig(guard, [github()])).map((r) => r.enforcementLevel);
+    } finally {
+      if (saved === undefined) delete process.env["PULUMI_CONFIG"];
+      else process.env["PULUMI_CONFIG"] = saved;
+    }
+  }
+  it("warns instead of blocking when homelab:githubSource.allowAnyGitHubAccount is true", async () => {
+    const got = await levels({ allowAnyGitHubAccount: true });
+    expect(got.length).toBeGreaterThan(0);
+    expect(new Set(got)).toEqual(new Set(["advisory"]));
+  });
+  it("blocks when the allow-list is configured or the switch is false", async () => {
+    for (const source of [{ allowedOrganizations: ["acme"] }, { allowAnyGitHubAccount: false }] as Json[]) {
+      const got = await levels(source);
+      expect(got.length).toBeGreaterThan(0);
+      expect(new Set(got)).toEqual(new Set(["mandatory"]));
+    }
+  });
+});
+
 describe("sso-redirect-uris-scoped without the stack config", () => {
   const guard = GUARDS.find((g) => g.name === "sso-redirect-uris-scoped")!;
   const subjects = (uris: Json) =>
