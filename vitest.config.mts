@@ -24,6 +24,8 @@ export default defineConfig({
     // the user's root Pulumi*.yaml (core/render/project-files.ts configDir).
     env: { HOMELAB_CONFIG_DIR: resolve("test/fixtures/config") },
     hookTimeout: 30_000,
+    // fast-check properties run with one fixed seed (FC_SEED overrides it).
+    setupFiles: ["test/helpers/fast-check-seed.ts"],
     projects: [
       {
         extends: true,
