@@ -37,6 +37,8 @@ const TALOS = "siderolabs/terraform-provider-talos v0.11.0 (behind pulumiverse/p
 const AUTHENTIK = "goauthentik/terraform-provider-authentik v2026.5.0";
 const COMMAND = "pulumi/pulumi-command v1.2.1, provider/cmd/pulumi-resource-command/schema.json";
 const KUBERNETES = "pulumi/pulumi-kubernetes v4.32 (master), provider/pkg/provider";
+const RANDOM = "hashicorp/terraform-provider-random v3.9.0 (behind @pulumi/random 4.21.2), internal/provider/resource_password.go";
+const TLS = "hashicorp/terraform-provider-tls v4.2.1 (behind @pulumi/tls 5.6.1), internal/provider/resource_private_key.go";
 
 /** Compares Talos-style versions (`v1.12`, `1.12.1`) numerically; NaN parts count as 0. */
 function lowerVersion(before: Json | undefined, after: Json | undefined): boolean {
@@ -166,6 +168,25 @@ export const REPLACE_RULES: Readonly<Record<string, readonly ReplaceRule[]>> = {
   "command:local:Command": [{ paths: ["triggers"], why: "a changed trigger re-runs the command as a new resource", source: COMMAND }],
   "command:remote:Command": [{ paths: ["triggers"], why: "a changed trigger re-runs the command as a new resource", source: COMMAND }],
   "command:remote:CopyToRemote": [{ paths: ["triggers"], why: "a changed trigger copies again as a new resource", source: COMMAND }],
+
+  // ---- Generated secrets: a replacement is a new value (a rotated password, a new host key)
+  "random:index/randomPassword:RandomPassword": [
+    {
+      paths: [
+        "keepers", "length", "special", "upper", "lower", "number", "numeric",
+        "minNumeric", "minUpper", "minLower", "minSpecial", "overrideSpecial",
+      ],
+      why: "any change to a generated password's rules or keepers generates a new password",
+      source: `${RANDOM}: RequiresReplace`,
+    },
+  ],
+  "tls:index/privateKey:PrivateKey": [
+    {
+      paths: ["algorithm", "rsaBits", "ecdsaCurve"],
+      why: "a new algorithm or size is a new key",
+      source: `${TLS}: RequiresReplace`,
+    },
+  ],
 
   // ---- Kubernetes Helm release (v3)
   "kubernetes:helm.sh/v3:Release": [

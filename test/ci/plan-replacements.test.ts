@@ -142,6 +142,11 @@ describe("replacement rules", () => {
     expect(diffPlans(doc(rec("A", "1.2.3.4")), doc(rec("A", "1.2.3.5"))).changed[0]!.replace).toEqual([]);
   });
 
+  it("a generated password with new rules is a new password", () => {
+    const pw = (length: number) => res("random:index/randomPassword:RandomPassword", "pw", { length, special: false });
+    expect(diffPlans(doc(pw(32)), doc(pw(40))).changed[0]!.replace.map((r) => r.paths)).toEqual([["length"]]);
+  });
+
   it("replacing a resource that is unprotected in the same change is allowed, as the engine allows it", () => {
     const vm = (node: string, protect: boolean) => res(VM, "vm", { nodeName: node }, { protect });
     expect(diffPlans(doc(vm("pve1", true)), doc(vm("pve2", true))).errors).toHaveLength(1);
