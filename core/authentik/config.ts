@@ -47,10 +47,11 @@ const slug = z
  * anyone who enrolled through GitHub.
  */
 const accessFields = {
-  /** Names of groups from homelab:groups (or homelab:authentik.adminGroup) whose members may use it. Default: the admin group only. */
-  allowedGroups: z.array(objectName).optional(),
-  /** Every signed-in user may use it. Must be said explicitly; excludes allowedGroups. */
-  public: z.boolean().default(false),
+  allowedGroups: z
+    .array(objectName)
+    .optional()
+    .describe("Names of groups from homelab:groups (or homelab:authentik.adminGroup) whose members may use it. Default: the admin group only."),
+  public: z.boolean().default(false).describe("Every signed-in user may use it, including anyone who enrolled through GitHub. Must be said explicitly; excludes allowedGroups."),
 };
 
 /** Who an application admits once config defaults are applied: named groups, or every signed-in user. */
@@ -75,22 +76,12 @@ const githubTeam = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])
 /** Slugs of the flows Authentik ships; rename only if you renamed them in Authentik. */
 export const flowsSchema = z
   .object({
-    /** Log-in flow (holds the identification stage); providers use it for unauthenticated users. */
-    authentication: slug.default("default-authentication-flow"),
-    /**
-     * What a provider runs on logout. Providers take the provider-specific
-     * flow, not `default-invalidation-flow`, which is the brand's logout and
-     * would end the whole Authentik session instead of showing "logged out of <app>".
-     */
-    invalidation: slug.default("default-provider-invalidation-flow"),
-    /** Authorization without a consent screen (apps we run ourselves). */
-    implicitConsent: slug.default("default-provider-authorization-implicit-consent"),
-    /** Authorization that asks the user once per app. */
-    explicitConsent: slug.default("default-provider-authorization-explicit-consent"),
-    /** Log-in through a source (GitHub) for users that are already linked. */
-    sourceAuthentication: slug.default("default-source-authentication"),
-    /** First log-in through a source: creates the user. */
-    sourceEnrollment: slug.default("default-source-enrollment"),
+    authentication: slug.default("default-authentication-flow").describe("Log-in flow (holds the identification stage); providers use it for unauthenticated users."),
+    invalidation: slug.default("default-provider-invalidation-flow").describe("What a provider runs on logout. Providers take the provider-specific flow, not `default-invalidation-flow`, which is the brand's logout and would end the whole Authentik session instead of showing \"logged out of <app>\"."),
+    implicitConsent: slug.default("default-provider-authorization-implicit-consent").describe("Authorization without a consent screen (apps we run ourselves)."),
+    explicitConsent: slug.default("default-provider-authorization-explicit-consent").describe("Authorization that asks the user once per app."),
+    sourceAuthentication: slug.default("default-source-authentication").describe("Log-in through a source (GitHub) for users that are already linked."),
+    sourceEnrollment: slug.default("default-source-enrollment").describe("First log-in through a source: creates the user."),
   })
   .strict();
 
@@ -99,63 +90,36 @@ export type FlowKey = keyof typeof FLOW_DEFAULTS;
 
 export const authentikSchema = z
   .object({
-    /**
-     * API base URL the provider talks to. Default `https://<edge.auth>.<domain>`
-     * (the public hostname on bifrost). Issuer URLs always use the public host.
-     */
-    url: httpUrl.optional(),
-    flows: flowsSchema.default(FLOW_DEFAULTS),
-    /** Certificate-key pair that signs ID tokens, by name. */
-    signingKey: objectName.default("authentik Self-signed Certificate"),
-    /** Authentik's built-in admin group, by name. Groups may name it as their parent. */
-    adminGroup: objectName.default("authentik Admins"),
-    /**
-     * The identification stage of the log-in flow, adopted (imported) so the
-     * GitHub button can be bound to it. `id` is its UUID (Admin → Flows and
-     * Stages → Stages, or `GET /api/v3/stages/identification/?name=…`).
-     * `name` and `userFields` must match what the stage has today: they are
-     * the fields the import compares.
-     */
+    url: httpUrl.optional().describe("API base URL the provider talks to. Default `https://<edge.auth>.<domain>` (the public hostname on bifrost). Issuer URLs always use the public host."),
+    flows: flowsSchema.default(FLOW_DEFAULTS).describe("Slugs of the flows Authentik ships; rename only if you renamed them in Authentik."),
+    signingKey: objectName.default("authentik Self-signed Certificate").describe("Certificate-key pair that signs ID tokens, by name."),
+    adminGroup: objectName.default("authentik Admins").describe("Authentik's built-in admin group, by name. Groups may name it as their parent."),
     identificationStage: z
       .object({
-        id: uuid,
-        name: objectName.default("default-authentication-identification"),
-        userFields: z.array(z.enum(["email", "username", "upn"])).default(["email", "username"]),
+        id: uuid.describe("UUID of the stage in Authentik."),
+        name: objectName.default("default-authentication-identification").describe("Its name, written back to the adopted stage."),
+        userFields: z.array(z.enum(["email", "username", "upn"])).default(["email", "username"]).describe("What a user may type to identify themselves. Written to the adopted stage."),
       })
-      .strict(),
-    /**
-     * The outpost built into the Authentik server (it answers forward-auth at
-     * `http://<authentik server>:9000/outpost.goauthentik.io/auth/traefik`),
-     * adopted by its UUID so it can serve the forward-auth provider.
-     */
+      .strict().describe("The identification stage of the log-in flow, adopted (imported) so the GitHub button can be bound to it. `id` is its UUID (Admin → Flows and Stages → Stages, or `GET /api/v3/stages/identification/?name=…`). `name` and `userFields` must match what the stage has today: they are the fields the import compares."),
     embeddedOutpost: z
       .object({
-        id: uuid,
-        name: objectName.default("authentik Embedded Outpost"),
+        id: uuid.describe("UUID of the outpost in Authentik."),
+        name: objectName.default("authentik Embedded Outpost").describe("Its name, written back to the adopted outpost."),
       })
-      .strict(),
-    /**
-     * Stages Authentik ships with its source enrollment flow, by name: the
-     * GitHub enrollment flow of this stack reuses them (create the user, log
-     * them in) behind its allow-list.
-     */
+      .strict().describe("The outpost built into the Authentik server (it answers forward-auth at `http://<authentik server>:9000/outpost.goauthentik.io/auth/traefik`), adopted by its UUID so it can serve the forward-auth provider."),
     enrollmentStages: z
       .object({
-        userWrite: objectName.default("default-source-enrollment-write"),
-        userLogin: objectName.default("default-source-enrollment-login"),
+        userWrite: objectName.default("default-source-enrollment-write").describe("The user-write stage that creates the enrolling user."),
+        userLogin: objectName.default("default-source-enrollment-login").describe("The user-login stage that logs the new user in."),
       })
       .strict()
-      .default({ userWrite: "default-source-enrollment-write", userLogin: "default-source-enrollment-login" }),
-    /**
-     * The stage Authentik ships with its source authentication flow, by name:
-     * the GitHub log-in flow of this stack reuses it behind the same allow-list.
-     */
+      .default({ userWrite: "default-source-enrollment-write", userLogin: "default-source-enrollment-login" }).describe("Stages Authentik ships with its source enrollment flow, by name: the GitHub enrollment flow of this stack reuses them (create the user, log them in) behind its allow-list."),
     authenticationStages: z
       .object({
-        userLogin: objectName.default("default-source-authentication-login"),
+        userLogin: objectName.default("default-source-authentication-login").describe("The user-login stage that logs a linked user in."),
       })
       .strict()
-      .default({ userLogin: "default-source-authentication-login" }),
+      .default({ userLogin: "default-source-authentication-login" }).describe("The stage Authentik ships with its source authentication flow, by name: the GitHub log-in flow of this stack reuses it behind the same allow-list."),
   })
   .strict();
 
@@ -172,38 +136,18 @@ export const userMatchingModes = ["identifier", "email_deny", "username_deny", "
 
 export const githubSourceSchema = z
   .object({
-    /** Client id of the GitHub OAuth App (not a secret; its secret is GITHUB_OAUTH_CLIENT_SECRET). */
     clientId: z.string().regex(/^[A-Za-z0-9._-]{8,64}$/, {
       error: (issue) => `expected a GitHub OAuth App client id like Ov23li1a2b3c4d5e6f7g, got ${describe(issue.input)}`,
-    }),
-    /** Shown on the login button. */
-    name: objectName.default("GitHub"),
-    /** In the callback URL `https://<auth host>/source/oauth/callback/<slug>/`: changing it breaks the GitHub App. */
-    slug: slug.default("github"),
-    userMatchingMode: z.enum(userMatchingModes).default("identifier"),
-    /**
-     * Who may create an account by logging in with GitHub: members of these
-     * GitHub organisations (asks GitHub for the `read:org` scope) ...
-     */
-    allowedOrganizations: z.array(githubLogin).default([]),
-    /** ... members of these teams, as `<organisation>/<team slug>` (also `read:org`) ... */
-    allowedTeams: z.array(githubTeam).default([]),
-    /** ... and these GitHub users. Everyone else gets no account. At least one entry is required. */
-    allowedUsers: z.array(githubLogin).default([]),
-    /**
-     * Lets ANY GitHub account enroll (Authentik's default source enrollment
-     * flow, no allow-list). Only for a deliberately open instance; excludes
-     * the three lists above.
-     */
-    allowAnyGitHubAccount: z.boolean().default(false),
-    /** Slug of the enrollment flow this stack creates for the allow-list. */
-    enrollmentFlow: slug.default("homelab-github-enrollment"),
-    /**
-     * Slug of the log-in flow this stack creates for users already linked to
-     * GitHub: the allow-list is checked on every log-in, so someone who leaves
-     * the organisation or team can no longer sign in through GitHub.
-     */
-    authenticationFlow: slug.default("homelab-github-authentication"),
+    }).describe("Client id of the GitHub OAuth App (not a secret; its secret is GITHUB_OAUTH_CLIENT_SECRET)."),
+    name: objectName.default("GitHub").describe("Shown on the login button."),
+    slug: slug.default("github").describe("In the callback URL `https://<auth host>/source/oauth/callback/<slug>/`: changing it breaks the GitHub App."),
+    userMatchingMode: z.enum(userMatchingModes).default("identifier").describe("How a GitHub login is matched to an existing Authentik user. `identifier` (default) links by GitHub's immutable user id, so nobody can take over an account; the `*_link` modes link by e-mail or username, which whoever controls a matching GitHub account could use to log in as that user, and the `*_deny` modes refuse such logins."),
+    allowedOrganizations: z.array(githubLogin).default([]).describe("Who may create an account by logging in with GitHub: members of these GitHub organisations (asks GitHub for the `read:org` scope) ..."),
+    allowedTeams: z.array(githubTeam).default([]).describe("... members of these teams, as `<organisation>/<team slug>` (also `read:org`) ..."),
+    allowedUsers: z.array(githubLogin).default([]).describe("... and these GitHub users. Everyone else gets no account. At least one entry is required."),
+    allowAnyGitHubAccount: z.boolean().default(false).describe("Lets ANY GitHub account enroll (Authentik's default source enrollment flow, no allow-list). Only for a deliberately open instance; excludes the three lists above."),
+    enrollmentFlow: slug.default("homelab-github-enrollment").describe("Slug of the enrollment flow this stack creates for the allow-list."),
+    authenticationFlow: slug.default("homelab-github-authentication").describe("Slug of the log-in flow this stack creates for users already linked to GitHub: the allow-list is checked on every log-in, so someone who leaves the organisation or team can no longer sign in through GitHub."),
   })
   .strict();
 
@@ -213,31 +157,19 @@ export type ExtraScope = (typeof EXTRA_SCOPES)[number];
 
 export const oidcAppSchema = z
   .object({
-    /** Display name of the application (and its provider). */
-    name: objectName,
-    /** URL part: issuer `https://<auth host>/application/o/<slug>/`. Changing it replaces the application. */
-    slug,
-    /** The client id the app is configured with. */
-    clientId: z.string().regex(/^[A-Za-z0-9._~-]{1,255}$/, { error: (issue) => `expected a client id (letters, digits, '.', '_', '~', '-'), got ${describe(issue.input)}` }),
-    /** `confidential` apps authenticate with a secret (name it in clientSecret); `public` ones (CLIs, SPAs) use PKCE. */
-    clientType: z.enum(["public", "confidential"]),
-    /** Name of the secret in core/secrets.ts holding the client secret. Required for confidential clients. */
-    clientSecret: secretRef.optional(),
-    /**
-     * Exact URIs; or with `*` for whole host labels under the project domain or
-     * the launchUrl host (https://*.lab.example.com/cb), or for the port of a
-     * loopback host (http://localhost:*\/cb). See redirect-uris.ts.
-     */
-    redirectUris: z.array(z.string()).min(1, { error: "expected at least one redirect URI" }),
-    launchUrl: httpUrl.optional(),
-    description: z.string().max(200).optional(),
-    /** Extra scopes on top of openid, email and profile. */
-    scopes: z.array(z.enum(EXTRA_SCOPES)).default([]),
-    /** `implicit` skips the consent screen (apps we run); `explicit` asks once. */
-    consent: z.enum(["implicit", "explicit"]).default("implicit"),
-    accessCodeValidity: timedelta.default("minutes=1"),
-    accessTokenValidity: timedelta.default("minutes=10"),
-    refreshTokenValidity: timedelta.default("days=30"),
+    name: objectName.describe("Display name of the application (and its provider)."),
+    slug: slug.describe("URL part: issuer `https://<auth host>/application/o/<slug>/`. Changing it replaces the application."),
+    clientId: z.string().regex(/^[A-Za-z0-9._~-]{1,255}$/, { error: (issue) => `expected a client id (letters, digits, '.', '_', '~', '-'), got ${describe(issue.input)}` }).describe("The client id the app is configured with."),
+    clientType: z.enum(["public", "confidential"]).describe("`confidential` apps authenticate with a secret (name it in clientSecret); `public` ones (CLIs, SPAs) use PKCE."),
+    clientSecret: secretRef.optional().describe("Name of the secret in core/secrets.ts holding the client secret. Required for confidential clients."),
+    redirectUris: z.array(z.string()).min(1, { error: "expected at least one redirect URI" }).describe("Exact URIs; or with `*` for whole host labels under the project domain or the launchUrl host (https://*.lab.example.com/cb), or for the port of a loopback host (http://localhost:*\\/cb). See redirect-uris.ts."),
+    launchUrl: httpUrl.optional().describe("URL the Authentik user dashboard opens for the app. Redirect-URI wildcards may also range under its host."),
+    description: z.string().max(200).optional().describe("Short text under the app on the Authentik user dashboard."),
+    scopes: z.array(z.enum(EXTRA_SCOPES)).default([]).describe("Extra scopes on top of openid, email and profile."),
+    consent: z.enum(["implicit", "explicit"]).default("implicit").describe("`implicit` skips the consent screen (apps we run); `explicit` asks once."),
+    accessCodeValidity: timedelta.default("minutes=1").describe("Lifetime of an authorization code, as an Authentik duration (`minutes=1`, `hours=1;minutes=30`)."),
+    accessTokenValidity: timedelta.default("minutes=10").describe("Lifetime of an access token, as an Authentik duration."),
+    refreshTokenValidity: timedelta.default("days=30").describe("Lifetime of a refresh token (with the offline_access scope), as an Authentik duration."),
     ...accessFields,
   })
   .strict();
@@ -250,11 +182,9 @@ const groupName = z
 
 export const groupSchema = z
   .object({
-    name: groupName,
-    /** Members are Authentik superusers. */
-    superuser: z.boolean().default(false),
-    /** Name of another configured group, or of homelab:authentik.adminGroup. Members inherit the parent's rights. */
-    parent: objectName.optional(),
+    name: groupName.describe("Group name in Authentik. Renaming a group re-creates it under the new name."),
+    superuser: z.boolean().default(false).describe("Members are Authentik superusers."),
+    parent: objectName.optional().describe("Name of another configured group, or of homelab:authentik.adminGroup. Members inherit the parent's rights."),
   })
   .strict();
 
@@ -262,36 +192,31 @@ export type GroupConfig = z.output<typeof groupSchema>;
 
 export const serviceAccountSchema = z
   .object({
-    username: dnsLabel,
-    /** Display name. */
-    name: objectName,
-    /** Directory path the user is filed under. */
-    path: z.string().regex(/^[a-z0-9][a-z0-9_./-]*$/, { error: (issue) => `expected a path like homelab/service-accounts, got ${describe(issue.input)}` }).default("homelab/service-accounts"),
-    /** Names of groups from homelab:groups (or the admin group). */
-    groups: z.array(objectName).default([]),
-    /** Identifier of its app-password token (unique in Authentik). */
-    tokenIdentifier: slug,
+    username: dnsLabel.describe("Username of the service account. Changing it replaces the account and its token."),
+    name: objectName.describe("Display name."),
+    path: z.string().regex(/^[a-z0-9][a-z0-9_./-]*$/, { error: (issue) => `expected a path like homelab/service-accounts, got ${describe(issue.input)}` }).default("homelab/service-accounts").describe("Directory path the user is filed under."),
+    groups: z.array(objectName).default([]).describe("Names of groups from homelab:groups (or the admin group)."),
+    tokenIdentifier: slug.describe("Identifier of its app-password token (unique in Authentik)."),
   })
   .strict();
 
 export const forwardAuthSchema = z
   .object({
-    name: objectName.default("Forward auth"),
-    slug: slug.default("forward-auth"),
-    /** How long a forward-auth session lasts before the user logs in again. */
-    accessTokenValidity: timedelta.default("hours=24"),
-    consent: z.enum(["implicit", "explicit"]).default("implicit"),
+    name: objectName.default("Forward auth").describe("Display name of the forward-auth application and its proxy provider."),
+    slug: slug.default("forward-auth").describe("Slug of the forward-auth application. Changing it replaces the application and its provider."),
+    accessTokenValidity: timedelta.default("hours=24").describe("How long a forward-auth session lasts before the user logs in again."),
+    consent: z.enum(["implicit", "explicit"]).default("implicit").describe("`implicit` skips the consent screen; `explicit` asks once."),
     ...accessFields,
   })
   .strict();
 
 export const authentikShape = {
-  authentik: authentikSchema,
-  githubSource: githubSourceSchema,
-  oidcApps: z.array(oidcAppSchema).default([]),
-  groups: z.array(groupSchema).default([]),
-  serviceAccount: serviceAccountSchema,
-  forwardAuth: forwardAuthSchema.default(forwardAuthSchema.parse({})),
+  authentik: authentikSchema.describe("The Authentik instance on bifrost: API URL, the flows and stages it ships, and the objects this stack adopts."),
+  githubSource: githubSourceSchema.describe("Log-in with GitHub, restricted to the organisations, teams and users listed."),
+  oidcApps: z.array(oidcAppSchema).default([]).describe("OpenID Connect applications: each gets an OAuth2 provider and an application bound to its allowed groups."),
+  groups: z.array(groupSchema).default([]).describe("Authentik groups this stack manages."),
+  serviceAccount: serviceAccountSchema.describe("A service account with an app-password token, for automation."),
+  forwardAuth: forwardAuthSchema.default(forwardAuthSchema.parse({})).describe("The forward-auth application Traefik on bifrost asks (through the embedded outpost) before serving a public service with forwardAuth."),
 } as const;
 
 /** The parts of the stack config the rules read (the full config satisfies it). */

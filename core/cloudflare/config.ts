@@ -22,51 +22,29 @@ const iodefUrl = z.string().refine(
  */
 export const dnsSchema = z
   .object({
-    /**
-     * Name of the Cloudflare zone that holds homelab:domain, looked up by name.
-     * Default: the domain itself. Set it when the domain is a subdomain of the
-     * zone (domain lab.example.com in zone example.com).
-     */
-    zone: hostname.optional(),
-    /**
-     * Zone id (32 hex digits, Cloudflare dashboard → zone → Overview → API).
-     * Skips the look-up; use it when the token may edit DNS but not read zones.
-     */
+    zone: hostname.optional().describe("Name of the Cloudflare zone that holds homelab:domain, looked up by name. Default: the domain itself. Set it when the domain is a subdomain of the zone (domain lab.example.com in zone example.com)."),
     zoneId: z
       .string()
       .regex(/^[0-9a-f]{32}$/, { error: (issue) => `expected a Cloudflare zone id (32 lower-case hex digits), got ${JSON.stringify(issue.input)}` })
-      .optional(),
-    /**
-     * Publish AAAA records for bifrost (default true). Needs the hetzner stack
-     * to export `ipv6`; set false only when bifrost runs IPv4-only. A config
-     * flag rather than a guess from the stack reference: whether a record
-     * exists must be known at preview, and the reference's values are only
-     * known at deploy time (resources are never created inside `apply`).
-     */
-    ipv6: z.boolean().default(true),
-    /** CAA policy: only Let's Encrypt may issue certificates for the domain. */
+      .optional().describe("Zone id (32 hex digits, Cloudflare dashboard → zone → Overview → API). Skips the look-up; use it when the token may edit DNS but not read zones."),
+    ipv6: z.boolean().default(true).describe("Publish AAAA records for bifrost (default true). Needs the hetzner stack to export `ipv6`; set false only when bifrost runs IPv4-only. A config flag rather than a guess from the stack reference: whether a record exists must be known at preview, and the reference's values are only known at deploy time (resources are never created inside `apply`)."),
     caa: z
       .object({
-        /** Default true. Turn off only if another CA must issue for names under the domain. */
-        enabled: z.boolean().default(true),
-        /** Where CAs report refused requests (`mailto:` or https URL). Optional. */
-        iodef: iodefUrl.optional(),
+        enabled: z.boolean().default(true).describe("Default true. Turn off only if another CA must issue for names under the domain."),
+        iodef: iodefUrl.optional().describe("Where CAs report refused requests (`mailto:` or https URL). Optional."),
       })
       .strict()
-      .default({ enabled: true }),
-    /**
-     * Longest record comment Cloudflare accepts on this zone's plan: 100
-     * characters on Free, 500 on paid plans. Checked before anything is
-     * registered, because the API would reject the record only at deploy time.
-     */
-    commentMaxLength: z.number().int().min(20).max(500).default(100),
+      .default({ enabled: true }).describe("CAA policy: only Let's Encrypt may issue certificates for the domain."),
+    commentMaxLength: z.number().int().min(20).max(500).default(100).describe("Longest record comment Cloudflare accepts on this zone's plan: 100 characters on Free, 500 on paid plans. Checked before anything is registered, because the API would reject the record only at deploy time."),
   })
   .strict();
 
 export type DnsConfig = z.infer<typeof dnsSchema>;
 
 export const cloudflareShape = {
-  dns: dnsSchema.default({ ipv6: true, caa: { enabled: true }, commentMaxLength: 100 }),
+  dns: dnsSchema
+    .default({ ipv6: true, caa: { enabled: true }, commentMaxLength: 100 })
+    .describe("The Cloudflare zone and the records this stack keeps in it: the always-public edge hostnames and the public services, pointing at bifrost."),
 } as const;
 
 export type CloudflareConfig = StackConfig<typeof cloudflareShape>;

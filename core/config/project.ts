@@ -23,10 +23,8 @@ import {
 /** A GPU passed through to a VM: by Proxmox resource mapping (preferred) or raw PCI ids. */
 export const gpuSchema = z
   .object({
-    /** Proxmox PCI resource mapping names (Datacenter → Resource Mappings). One hostpci slot each. */
-    mappings: z.array(dnsLabelOrMapping()).min(1).optional(),
-    /** Raw PCI addresses on the Proxmox host (needs root@pam). One hostpci slot each. */
-    pciIds: z.array(pciId).min(1).optional(),
+    mappings: z.array(dnsLabelOrMapping()).min(1).optional().describe("Proxmox PCI resource mapping names (Datacenter → Resource Mappings). One hostpci slot each."),
+    pciIds: z.array(pciId).min(1).optional().describe("Raw PCI addresses on the Proxmox host (needs root@pam). One hostpci slot each."),
   })
   .strict()
   .refine((g) => (g.mappings === undefined) !== (g.pciIds === undefined), {
@@ -41,109 +39,62 @@ function dnsLabelOrMapping() {
 
 export const routeSchema = z
   .object({
-    /** Destination network, like 10.20.0.0/16. */
-    network: ipv4Network,
-    /** Next hop on the LAN. */
-    gateway: ipv4,
-    metric: z.number().int().min(0).max(65535).optional(),
+    network: ipv4Network.describe("Destination network, like 10.20.0.0/16."),
+    gateway: ipv4.describe("Next hop on the LAN."),
+    metric: z.number().int().min(0).max(65535).optional().describe("Route metric (priority); the lowest wins. Unset: Talos' default."),
   })
   .strict();
 
 export const nodeSchema = z
   .object({
-    /** Hostname of the node and name of its VM. Changing it replaces the VM. */
-    name: k8sName,
-    role: z.enum(["controlplane", "worker"]),
-    /**
-     * Proxmox node (host) name from homelab:proxmox.hosts. Required when there
-     * is more than one host (the error suggests one that spreads control
-     * planes), so adding or removing a host never moves a VM; optional with a
-     * single host. Changing it moves the node: its VM is re-created there.
-     */
-    host: z.string().min(1).optional(),
-    /** Proxmox VM id. Changing it replaces the VM. */
-    vmId: z.number().int().min(100).max(999_999_999),
-    cores: z.number().int().min(1).max(512).default(4),
-    /** Memory in MiB. */
-    memory: z.number().int().min(1024).max(4_194_304).default(8192),
-    /**
-     * Balloon floor in MiB (Proxmox `balloon`). Unset: equal to `memory`, so
-     * nothing is ever taken back from the guest (Talos has no memory hotplug,
-     * and a squeezed node evicts pods). Set lower only to overcommit a host on
-     * purpose; 0 removes the balloon device. Refused below `memory` on a node
-     * with a GPU: PCI passthrough pins all guest memory, so a floor does nothing.
-     */
-    memoryFloor: z.number().int().min(0).max(4_194_304).optional(),
-    /**
-     * vCPU model for this node, over homelab:proxmox.cpuType: `host` for a GPU
-     * or AI node that wants every CPU feature (it can then only move to a host
-     * with the same CPU). Changing it reboots the VM through the ordered
-     * reboot steps, never on its own.
-     */
+    name: k8sName.describe("Hostname of the node and name of its VM. Changing it replaces the VM."),
+    role: z.enum(["controlplane", "worker"]).describe("`controlplane` runs etcd and the Kubernetes API (keep an odd number); `worker` runs the workloads. Changing it gives the node the other class's machine config."),
+    host: z.string().min(1).optional().describe("Proxmox node (host) name from homelab:proxmox.hosts. Required when there is more than one host (the error suggests one that spreads control planes), so adding or removing a host never moves a VM; optional with a single host. Changing it moves the node: its VM is re-created there."),
+    vmId: z.number().int().min(100).max(999_999_999).describe("Proxmox VM id. Changing it replaces the VM."),
+    cores: z.number().int().min(1).max(512).default(4).describe("vCPUs of the VM. A change stays pending in Proxmox until the ordered, etcd-gated reboot step applies it."),
+    memory: z.number().int().min(1024).max(4_194_304).default(8192).describe("Memory of the VM in MiB. A change stays pending in Proxmox until the ordered, etcd-gated reboot step applies it."),
+    memoryFloor: z.number().int().min(0).max(4_194_304).optional().describe("Balloon floor in MiB (Proxmox `balloon`). Unset: equal to `memory`, so nothing is ever taken back from the guest (Talos has no memory hotplug, and a squeezed node evicts pods). Set lower only to overcommit a host on purpose; 0 removes the balloon device. Refused below `memory` on a node with a GPU: PCI passthrough pins all guest memory, so a floor does nothing."),
     cpuType: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
         error: (issue) => `expected a Proxmox CPU type like host or x86-64-v3, got ${JSON.stringify(issue.input)}`,
       })
-      .optional(),
-    /** Proxmox CPU weight (cpuunits, 1–10000, default 100). */
-    cpuWeight: z.number().int().min(1).max(10_000).default(100),
+      .optional().describe("vCPU model for this node, over homelab:proxmox.cpuType: `host` for a GPU or AI node that wants every CPU feature (it can then only move to a host with the same CPU). Changing it reboots the VM through the ordered reboot steps, never on its own."),
+    cpuWeight: z.number().int().min(1).max(10_000).default(100).describe("Proxmox CPU weight (cpuunits, 1–10000, default 100)."),
     disk: z
       .object({
-        /** GiB. Growing is in place; shrinking is refused by Proxmox. */
-        size: z.number().int().min(10).max(65_536).default(64),
-        datastore: z.string().min(1).default("local-lvm"),
+        size: z.number().int().min(10).max(65_536).default(64).describe("GiB. Growing is in place; shrinking is refused by Proxmox."),
+        datastore: z.string().min(1).default("local-lvm").describe("Proxmox storage of the boot disk, the EFI disk and the cloud-init drive."),
       })
       .strict()
-      .default({ size: 64, datastore: "local-lvm" }),
-    /**
-     * An optional second VM disk for workload data (Longhorn, local-path),
-     * mounted by Talos at /var/mnt/<volume> and shared with the kubelet.
-     * Adding one to a running VM needs no reboot; removing it loses its data.
-     */
+      .default({ size: 64, datastore: "local-lvm" }).describe("The VM's boot disk, where Talos installs itself."),
     dataDisk: z
       .object({
-        /** GiB. Growing is in place; shrinking is refused by Proxmox. */
-        size: z.number().int().min(1).max(65_536),
-        datastore: z.string().min(1).default("local-lvm"),
-        /** Talos user volume name: mounted at /var/mnt/<volume> (1–34 letters, digits, hyphens). */
+        size: z.number().int().min(1).max(65_536).describe("GiB. Growing is in place; shrinking is refused by Proxmox."),
+        datastore: z.string().min(1).default("local-lvm").describe("Proxmox storage of the data disk."),
         volume: z
           .string()
           .regex(/^[A-Za-z0-9-]{1,34}$/, {
             error: (issue) => `expected a Talos volume name (1-34 letters, digits and hyphens) like data, got ${JSON.stringify(issue.input)}`,
           })
-          .default("data"),
-        filesystem: z.enum(["xfs", "ext4"]).default("xfs"),
+          .default("data").describe("Talos user volume name: mounted at /var/mnt/<volume> (1–34 letters, digits, hyphens)."),
+        filesystem: z.enum(["xfs", "ext4"]).default("xfs").describe("Filesystem Talos formats the data disk with."),
       })
       .strict()
-      .optional(),
+      .optional().describe("An optional second VM disk for workload data (Longhorn, local-path), mounted by Talos at /var/mnt/<volume> and shared with the kubelet. Adding one to a running VM needs no reboot; removing it loses its data."),
     network: z
       .object({
-        bridge: z.string().min(1).default("vmbr0"),
-        /** 802.1Q tag on the bridge port. Every node on the LAN subnet uses the same one (unset: untagged). */
-        vlan: z.number().int().min(1).max(4094).optional(),
-        /**
-         * Allow this node's `vlan` to differ from the other nodes'. Only for a
-         * host whose bridge reaches the same LAN differently (for example an
-         * access port already in the LAN's VLAN, so no tag here).
-         */
-        vlanOverride: z.boolean().default(false),
+        bridge: z.string().min(1).default("vmbr0").describe("Proxmox bridge the VM's network card attaches to."),
+        vlan: z.number().int().min(1).max(4094).optional().describe("802.1Q tag on the bridge port. Every node on the LAN subnet uses the same one (unset: untagged)."),
+        vlanOverride: z.boolean().default(false).describe("Allow this node's `vlan` to differ from the other nodes'. Only for a host whose bridge reaches the same LAN differently (for example an access port already in the LAN's VLAN, so no tag here)."),
       })
       .strict()
-      .default({ bridge: "vmbr0", vlanOverride: false }),
-    /** Static IPv4 address on the LAN (prefix from homelab:network.subnet). */
-    ip: ipv4,
-    gpu: gpuSchema.optional(),
-    tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "expected a Proxmox tag (lower-case letters, digits, '-' and '_')" })).default([]),
-    /**
-     * Extra Kubernetes node labels. On a worker, keys the kubelet may not set
-     * (NodeRestriction: `node-role.kubernetes.io/…` and other kubernetes.io /
-     * k8s.io keys outside node.kubernetes.io/, topology.kubernetes.io/zone and
-     * region, …) are refused: Talos sets worker labels with the kubelet's credential.
-     */
-    labels: z.record(labelKey, labelValue).default({}),
-    /** Extra static routes for this node (not the default route, not inside the LAN). */
-    routes: z.array(routeSchema).default([]),
+      .default({ bridge: "vmbr0", vlanOverride: false }).describe("The VM's network card on the LAN."),
+    ip: ipv4.describe("Static IPv4 address on the LAN (prefix from homelab:network.subnet)."),
+    gpu: gpuSchema.optional().describe("GPUs passed through to this worker (PCI passthrough); the node gets the GPU extensions, kernel modules, labels and taint. Adding or removing one reboots the VM through the ordered reboot step."),
+    tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "expected a Proxmox tag (lower-case letters, digits, '-' and '_')" })).default([]).describe("Extra Proxmox tags on the VM, next to `talos` and the machine class."),
+    labels: z.record(labelKey, labelValue).default({}).describe("Extra Kubernetes node labels. On a worker, keys the kubelet may not set (NodeRestriction: `node-role.kubernetes.io/…` and other kubernetes.io / k8s.io keys outside node.kubernetes.io/, topology.kubernetes.io/zone and region, …) are refused: Talos sets worker labels with the kubelet's credential."),
+    routes: z.array(routeSchema).default([]).describe("Extra static routes for this node (not the default route, not inside the LAN)."),
   })
   .strict();
 
@@ -151,37 +102,21 @@ export type NodeConfig = z.infer<typeof nodeSchema>;
 
 export const networkSchema = z
   .object({
-    /** The LAN the nodes live on, like 10.10.0.0/24. */
-    subnet: ipv4Network,
-    /** Default gateway (the router). */
-    gateway: ipv4,
-    nameservers: z.array(ipv4).min(1),
-    /** Kubernetes API virtual IP shared by the control planes. */
-    vip: ipv4,
-    /**
-     * LAN address of the shared Gateway (the Cilium LoadBalancer IP serving
-     * every HTTPS hostname). `*.<domain>` resolves here; it must sit inside the
-     * platform stack's load-balancer pool.
-     */
-    ingressIp: ipv4,
+    subnet: ipv4Network.describe("The LAN the nodes live on, like 10.10.0.0/24."),
+    gateway: ipv4.describe("Default gateway (the router)."),
+    nameservers: z.array(ipv4).min(1).describe("DNS servers of the nodes (your router or a LAN resolver), in order."),
+    vip: ipv4.describe("Kubernetes API virtual IP shared by the control planes."),
+    ingressIp: ipv4.describe("LAN address of the shared Gateway (the Cilium LoadBalancer IP serving every HTTPS hostname). `*.<domain>` resolves here; it must sit inside the platform stack's load-balancer pool."),
   })
   .strict();
 
 export const publicServiceSchema = z
   .object({
-    /** DNS label: the service is served at `<name>.<domain>` through bifrost. */
-    name: dnsLabel,
-    /** Why it is public: goes into the DNS record comment and the Traefik router. */
-    description: z.string().min(1).max(200),
-    /**
-     * Where bifrost forwards requests, reached over NetBird. Defaults to the
-     * LAN Gateway (`https://<network.ingressIp>`), which routes by Host header.
-     */
-    upstream: httpUrl.optional(),
-    /** Protect with Authentik ForwardAuth (default). Turn off only for apps with their own login. */
-    forwardAuth: z.boolean().default(true),
-    /** Proxy through Cloudflare (orange cloud). Off by default: bifrost terminates TLS itself. */
-    proxied: z.boolean().default(false),
+    name: dnsLabel.describe("DNS label: the service is served at `<name>.<domain>` through bifrost."),
+    description: z.string().min(1).max(200).describe("Why it is public: goes into the DNS record comment and the Traefik router."),
+    upstream: httpUrl.optional().describe("Where bifrost forwards requests, reached over NetBird. Defaults to the LAN Gateway (`https://<network.ingressIp>`), which routes by Host header."),
+    forwardAuth: z.boolean().default(true).describe("Protect with Authentik ForwardAuth (default). Turn off only for apps with their own login."),
+    proxied: z.boolean().default(false).describe("Proxy through Cloudflare (orange cloud). Off by default: bifrost terminates TLS itself."),
   })
   .strict();
 
@@ -190,9 +125,9 @@ export type PublicService = z.infer<typeof publicServiceSchema>;
 /** Labels of the always-public hostnames on bifrost. */
 export const edgeSchema = z
   .object({
-    auth: dnsLabel.default("auth"),
-    netbird: dnsLabel.default("netbird"),
-    uptime: dnsLabel.default("status"),
+    auth: dnsLabel.default("auth").describe("Label of the Authentik login page: `<auth>.<domain>`."),
+    netbird: dnsLabel.default("netbird").describe("Label of the NetBird dashboard and management API: `<netbird>.<domain>`."),
+    uptime: dnsLabel.default("status").describe("Label of the Gatus status page: `<uptime>.<domain>`."),
   })
   .strict();
 

@@ -35,48 +35,24 @@ const hcloudLabels = z.record(
 
 export const hcloudSchema = z
   .object({
-    /** Server name in the Hetzner console and the VPS hostname. Changing it replaces the server (its IPs stay). */
-    name: dnsLabel.default("bifrost"),
-    /** Hetzner location, like fsn1, nbg1, hel1, ash. The primary IPs are bound to it: changing it replaces them too. */
-    location: z.string().regex(/^[a-z]+[0-9]*$/, { error: (i) => `expected a Hetzner location like fsn1, got ${JSON.stringify(i.input)}` }),
-    /** Server type, like cx23, cpx22 or cax11; checked against Hetzner's catalogue at preview (deprecated or not offered in the location is an error). Resizing happens in place (with a reboot). */
-    serverType: z.string().regex(/^[a-z]+[0-9]+[a-z]*$/, { error: (i) => `expected a Hetzner server type like cx23, got ${JSON.stringify(i.input)}` }),
-    /**
-     * OS image. Ubuntu LTS only: cloud-init installs Docker and unattended
-     * upgrades with Ubuntu's package names. Changing it replaces the server.
-     */
+    name: dnsLabel.default("bifrost").describe("Server name in the Hetzner console and the VPS hostname. Changing it replaces the server (its IPs stay)."),
+    location: z.string().regex(/^[a-z]+[0-9]*$/, { error: (i) => `expected a Hetzner location like fsn1, got ${JSON.stringify(i.input)}` }).describe("Hetzner location, like fsn1, nbg1, hel1, ash. The primary IPs are bound to it: changing it replaces them too."),
+    serverType: z.string().regex(/^[a-z]+[0-9]+[a-z]*$/, { error: (i) => `expected a Hetzner server type like cx23, got ${JSON.stringify(i.input)}` }).describe("Server type, like cx23, cpx22 or cax11; checked against Hetzner's catalogue at preview (deprecated or not offered in the location is an error). Resizing happens in place (with a reboot)."),
     image: z.string().regex(/^ubuntu-\d{2}\.04$/, {
       error: (i) => `expected an Ubuntu LTS image like ubuntu-24.04 (cloud-init here uses Ubuntu package names), got ${JSON.stringify(i.input)}`,
-    }),
-    /** Extra Hetzner labels on the server, firewall, key and IPs (role=edge and managed-by=pulumi are always set). */
-    labels: hcloudLabels.default({}),
-    /**
-     * Size in GB of the Hetzner volume that holds all of bifrost's state
-     * (Authentik's database and media, NetBird's store, certificates, Gatus,
-     * backups). Hetzner volumes grow in place and never shrink.
-     */
-    volumeSize: z.number().int().min(10).max(10240).default(10),
-    /** Hetzner's daily server backups (7 kept, +20% of the server price). The state volume has its own nightly database dump either way. */
-    backups: z.boolean().default(false),
-    /**
-     * Lift the server's protection (Pulumi's and Hetzner's delete/rebuild
-     * protection) so a change that replaces it (image, location, name of the
-     * SSH key, cloud-init) can run. See "Rebuilding bifrost" in the README:
-     * turn it on, `up`, make the change, `up`, turn it off again. The state
-     * volume and the IPs stay protected regardless.
-     */
-    allowReplace: z.boolean().default(false),
+    }).describe("OS image. Ubuntu LTS only: cloud-init installs Docker and unattended upgrades with Ubuntu's package names. Changing it replaces the server."),
+    labels: hcloudLabels.default({}).describe("Extra Hetzner labels on the server, firewall, key and IPs (role=edge and managed-by=pulumi are always set)."),
+    volumeSize: z.number().int().min(10).max(10240).default(10).describe("Size in GB of the Hetzner volume that holds all of bifrost's state (Authentik's database and media, NetBird's store, certificates, Gatus, backups). Hetzner volumes grow in place and never shrink."),
+    backups: z.boolean().default(false).describe("Hetzner's daily server backups (7 kept, +20% of the server price). The state volume has its own nightly database dump either way."),
+    allowReplace: z.boolean().default(false).describe("Lift the server's protection (Pulumi's and Hetzner's delete/rebuild protection) so a change that replaces it (image, location, name of the SSH key, cloud-init) can run. See \"Rebuilding bifrost\" in the README: turn it on, `up`, make the change, `up`, turn it off again. The state volume and the IPs stay protected regardless."),
   })
   .strict();
 
 export const sshSchema = z
   .object({
-    /** Non-root admin user created by cloud-init, with passwordless sudo; Pulumi connects as this user. */
-    user: linuxUser.default("ops"),
-    /** Public half of BIFROST_SSH_PRIVATE_KEY: Pulumi registers it in Hetzner. */
-    publicKey: sshPublicKey.optional(),
-    /** Or the name of a key already uploaded to the Hetzner project (looked up, not managed). */
-    existingKeyName: z.string().min(1).max(128).optional(),
+    user: linuxUser.default("ops").describe("Non-root admin user created by cloud-init, with passwordless sudo; Pulumi connects as this user."),
+    publicKey: sshPublicKey.optional().describe("Public half of BIFROST_SSH_PRIVATE_KEY: Pulumi registers it in Hetzner."),
+    existingKeyName: z.string().min(1).max(128).optional().describe("Or the name of a key already uploaded to the Hetzner project (looked up, not managed)."),
   })
   .strict()
   .refine((s) => (s.publicKey === undefined) !== (s.existingKeyName === undefined), {
@@ -85,16 +61,9 @@ export const sshSchema = z
 
 export const firewallSchema = z
   .object({
-    /** Sources allowed to reach SSH (22/tcp). Empty closes SSH entirely (Pulumi delivery then needs a temporary entry). */
-    adminCidrs: z.array(anyCidr).default([]),
-    /**
-     * Allow adminCidrs that cover the whole internet or more than a /8 of
-     * IPv4 or a /32 of IPv6 (alone or together). Off: SSH open to the world
-     * is almost always a mistake.
-     */
-    allowSshFromAnywhere: z.boolean().default(false),
-    /** ICMP from anywhere: ping and, more importantly, path-MTU discovery (IPv6 breaks without it). */
-    allowIcmp: z.boolean().default(true),
+    adminCidrs: z.array(anyCidr).default([]).describe("Sources allowed to reach SSH (22/tcp). Empty closes SSH entirely (Pulumi delivery then needs a temporary entry)."),
+    allowSshFromAnywhere: z.boolean().default(false).describe("Allow adminCidrs that cover the whole internet or more than a /8 of IPv4 or a /32 of IPv6 (alone or together). Off: SSH open to the world is almost always a mistake."),
+    allowIcmp: z.boolean().default(true).describe("ICMP from anywhere: ping and, more importantly, path-MTU discovery (IPv6 breaks without it)."),
   })
   .strict();
 
@@ -102,49 +71,30 @@ export const firewallSchema = z
 const email = z.string().refine((v) => isEmailLike(v, /[@\s'"$]/), { error: (i) => `expected an e-mail address, got ${JSON.stringify(i.input)}` });
 
 const portRange = z
-  .object({ from: port, to: port })
+  .object({ from: port.describe("First UDP port of the range."), to: port.describe("Last UDP port of the range, inclusive.") })
   .strict()
   .refine((r) => r.from <= r.to, { error: "expected `from` ≤ `to`" });
 
 export const netbirdSchema = z
   .object({
-    /** UDP ports of NetBird's embedded STUN server (the combined server's default is 3478). */
-    stunPorts: z.array(port).min(1).default([3478]),
-    /**
-     * UDP range for a separately run TURN relay (coturn). The current combined
-     * NetBird server relays over WebSocket on 443/tcp, so leave this unset
-     * unless you run TURN yourself.
-     */
-    relayPortRange: portRange.optional(),
-    /** WireGuard port of the bifrost routing peer; opened so peers can connect directly instead of via relay. */
-    peerPort: port.default(51820),
-    /**
-     * Run the bifrost NetBird agent (routing peer towards the LAN subnet).
-     * Needs NETBIRD_SETUP_KEY, which exists only once NetBird runs: deploy
-     * with `false` first, create the key in the dashboard, then turn it on.
-     */
-    agent: z.boolean().default(true),
-    /** Turn off NetBird's anonymous usage metrics. */
-    disableAnonymousMetrics: z.boolean().default(true),
-    /**
-     * E-mail of the NetBird owner account, pre-seeded in the embedded IdP on
-     * first start with a password Pulumi generates (stack output
-     * netbirdOwnerPassword), so the setup page is never open to a stranger.
-     * Defaults to homelab:bifrost.acmeEmail.
-     */
-    ownerEmail: email.optional(),
+    stunPorts: z.array(port).min(1).default([3478]).describe("UDP ports of NetBird's embedded STUN server (the combined server's default is 3478)."),
+    relayPortRange: portRange.optional().describe("UDP range for a separately run TURN relay (coturn). The current combined NetBird server relays over WebSocket on 443/tcp, so leave this unset unless you run TURN yourself."),
+    peerPort: port.default(51820).describe("WireGuard port of the bifrost routing peer; opened so peers can connect directly instead of via relay."),
+    agent: z.boolean().default(true).describe("Run the bifrost NetBird agent (routing peer towards the LAN subnet). Needs NETBIRD_SETUP_KEY, which exists only once NetBird runs: deploy with `false` first, create the key in the dashboard, then turn it on."),
+    disableAnonymousMetrics: z.boolean().default(true).describe("Turn off NetBird's anonymous usage metrics."),
+    ownerEmail: email.optional().describe("E-mail of the NetBird owner account, pre-seeded in the embedded IdP on first start with a password Pulumi generates (stack output netbirdOwnerPassword), so the setup page is never open to a stranger. Defaults to homelab:bifrost.acmeEmail."),
   })
   .strict();
 
 export const imagesSchema = z
   .object({
-    traefik: pinnedImage,
-    netbirdServer: pinnedImage,
-    netbirdDashboard: pinnedImage,
-    netbirdAgent: pinnedImage,
-    authentik: pinnedImage,
-    postgres: pinnedImage,
-    gatus: pinnedImage,
+    traefik: pinnedImage.describe("Traefik, the reverse proxy on 80/443 that terminates TLS for every public hostname."),
+    netbirdServer: pinnedImage.describe("The combined NetBird server (management, signal, relay and STUN)."),
+    netbirdDashboard: pinnedImage.describe("The NetBird web dashboard."),
+    netbirdAgent: pinnedImage.describe("The NetBird client that runs bifrost's routing peer (homelab:netbird.agent)."),
+    authentik: pinnedImage.describe("Authentik, for both its server and its worker container."),
+    postgres: pinnedImage.describe("PostgreSQL, Authentik's database. A new major version cannot read the old data directory: upgrade through a dump and restore."),
+    gatus: pinnedImage.describe("Gatus, the status page."),
   })
   .strict();
 
@@ -162,58 +112,37 @@ const bundleDir = z
 
 export const bifrostSchema = z
   .object({
-    /** Where the bundle lives on the VPS. */
-    dir: bundleDir.default("/opt/bifrost"),
-    /** Docker from Ubuntu's archive (docker.io + compose v2) or Docker's own apt repository (docker-ce). */
-    docker: z.enum(["distro", "upstream"]).default("distro"),
-    /** Extra apt packages for the VPS. */
-    packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian package name" })).default([]),
-    /** Contact address for Let's Encrypt expiry notices. */
-    acmeEmail: email,
-    /** Use Let's Encrypt staging (untrusted certificates, generous rate limits) while testing. */
-    acmeStaging: z.boolean().default(false),
-    /**
-     * Private subnet of the bundle's Docker network, /27 or larger. Traefik
-     * gets its last usable address, the only source NetBird and Authentik
-     * trust forwarded headers from; other containers get the lower half.
-     */
+    dir: bundleDir.default("/opt/bifrost").describe("Where the bundle lives on the VPS."),
+    docker: z.enum(["distro", "upstream"]).default("distro").describe("Docker from Ubuntu's archive (docker.io + compose v2) or Docker's own apt repository (docker-ce)."),
+    packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian package name" })).default([]).describe("Extra apt packages for the VPS."),
+    acmeEmail: email.describe("Contact address for Let's Encrypt expiry notices."),
+    acmeStaging: z.boolean().default(false).describe("Use Let's Encrypt staging (untrusted certificates, generous rate limits) while testing."),
     dockerSubnet: ipv4Network
       .refine((v) => Number(v.split("/")[1]) <= 27, {
         error: "expected a /27 or larger subnet: the lower half holds the containers, Traefik's fixed address sits in the upper half",
       })
-      .default("172.30.0.0/24"),
-    /**
-     * Deliver and start the bundle over SSH on every `up`. Turn off to run
-     * with SSH closed (empty adminCidrs): the VPS keeps what it last received.
-     */
-    deliver: z.boolean().default(true),
-    /** Seconds bootstrap.sh waits for each stage to become healthy before it fails with the service's logs. */
-    healthTimeoutSeconds: z.number().int().min(30).max(3600).default(300),
-    /**
-     * Logical dumps of Authentik's database onto the state volume, by a
-     * systemd timer on bifrost: when (systemd OnCalendar syntax, e.g. daily
-     * or `*-*-* 03:15:00`) and how many to keep.
-     */
+      .default("172.30.0.0/24").describe("Private subnet of the bundle's Docker network, /27 or larger. Traefik gets its last usable address, the only source NetBird and Authentik trust forwarded headers from; other containers get the lower half."),
+    deliver: z.boolean().default(true).describe("Deliver and start the bundle over SSH on every `up`. Turn off to run with SSH closed (empty adminCidrs): the VPS keeps what it last received."),
+    healthTimeoutSeconds: z.number().int().min(30).max(3600).default(300).describe("Seconds bootstrap.sh waits for each stage to become healthy before it fails with the service's logs."),
     databaseDumps: z
       .object({
         onCalendar: z.string().regex(/^[A-Za-z0-9*:,./~ -]{1,64}$/, {
           error: (i) => `expected a systemd OnCalendar expression like daily or *-*-* 03:15:00, got ${JSON.stringify(i.input)}`,
-        }),
-        keep: z.number().int().min(1).max(365),
+        }).describe("When the dump runs, in systemd OnCalendar syntax (like daily or `*-*-* 03:15:00`)."),
+        keep: z.number().int().min(1).max(365).describe("How many dumps to keep; older ones are deleted after each dump."),
       })
       .strict()
-      .default({ onCalendar: "*-*-* 03:15:00", keep: 14 }),
-    /** Pinned container images (tag or digest, never latest). */
-    images: imagesSchema,
+      .default({ onCalendar: "*-*-* 03:15:00", keep: 14 }).describe("Logical dumps of Authentik's database onto the state volume, by a systemd timer on bifrost: when (systemd OnCalendar syntax, e.g. daily or `*-*-* 03:15:00`) and how many to keep."),
+    images: imagesSchema.describe("Pinned container images (tag or digest, never latest)."),
   })
   .strict();
 
 export const hetznerShape = {
-  hcloud: hcloudSchema,
-  ssh: sshSchema,
-  firewall: firewallSchema.default({ adminCidrs: [], allowSshFromAnywhere: false, allowIcmp: true }),
-  netbird: netbirdSchema.default({ stunPorts: [3478], peerPort: 51820, agent: true, disableAnonymousMetrics: true }),
-  bifrost: bifrostSchema,
+  hcloud: hcloudSchema.describe("The Hetzner Cloud server bifrost: location, type, image, state volume and protection."),
+  ssh: sshSchema.describe("The admin user and SSH key Pulumi delivers the bundle with."),
+  firewall: firewallSchema.default({ adminCidrs: [], allowSshFromAnywhere: false, allowIcmp: true }).describe("The Hetzner firewall in front of bifrost: 80/443 and NetBird's ports are open to all; SSH only from adminCidrs."),
+  netbird: netbirdSchema.default({ stunPorts: [3478], peerPort: 51820, agent: true, disableAnonymousMetrics: true }).describe("NetBird on bifrost: the self-hosted server, its ports, and the routing peer that reaches the LAN."),
+  bifrost: bifrostSchema.describe("The bundle of services on bifrost (Traefik, NetBird, Authentik, PostgreSQL, Gatus): where it lives, its images, certificates and database dumps."),
 };
 
 export type HetznerConfig = StackConfig<typeof hetznerShape>;

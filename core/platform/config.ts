@@ -37,11 +37,19 @@ const memoryQuantity = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, {
   error: (issue) => `expected a memory quantity like 128Mi or 1Gi, got ${describe(issue.input)}`,
 });
 
-const resourceList = z.object({ cpu: cpuQuantity.optional(), memory: memoryQuantity.optional() }).strict();
+const resourceList = z
+  .object({
+    cpu: cpuQuantity.optional().describe("CPU quantity, in cores or millicores: `100m`, `0.5`, `2`."),
+    memory: memoryQuantity.optional().describe("Memory quantity in bytes with a suffix: `128Mi`, `1Gi`."),
+  })
+  .strict();
 
 /** Kubernetes container resources, as the cert-manager chart takes them. */
 const resourcesSchema = z
-  .object({ requests: resourceList.default({}), limits: resourceList.default({}) })
+  .object({
+    requests: resourceList.default({}).describe("What the scheduler reserves for the container."),
+    limits: resourceList.default({}).describe("The most the container may use: over the memory limit it is killed, over the CPU limit throttled."),
+  })
   .strict();
 
 export type Resources = z.infer<typeof resourcesSchema>;
@@ -58,76 +66,36 @@ const objectName = z.string().regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?
 
 const gatewayApiSchema = z
   .object({
-    /**
-     * Gateway API release whose CRDs are installed. Cilium 1.18 implements
-     * Gateway API v1.3.0; keep this in step with the talos stack's Cilium.
-     */
-    version: vVersion.default("v1.3.0"),
-    /**
-     * `experimental` adds TLSRoute (v1alpha2) and friends. Cilium 1.18's docs
-     * list TLSRoute among the CRDs that must be present, and its Gateway
-     * reconciler has failed without it (cilium/cilium#38420), so experimental is
-     * the default.
-     */
-    channel: z.enum(["standard", "experimental"]).default("experimental"),
+    version: vVersion.default("v1.3.0").describe("Gateway API release whose CRDs are installed. Cilium 1.18 implements Gateway API v1.3.0; keep this in step with the talos stack's Cilium."),
+    channel: z.enum(["standard", "experimental"]).default("experimental").describe("`experimental` adds TLSRoute (v1alpha2) and friends. Cilium 1.18's docs list TLSRoute among the CRDs that must be present, and its Gateway reconciler has failed without it (cilium/cilium#38420), so experimental is the default."),
   })
   .strict();
 
 const gatewaySchema = z
   .object({
-    /** Name of the shared Gateway every HTTPRoute attaches to. Changing it replaces the Gateway. */
-    name: k8sName.default("shared"),
-    /** Namespace of the Gateway, its redirect route and the wildcard certificate Secret. */
-    namespace: k8sName.default("gateway"),
-    /** GatewayClass served by Cilium's operator. */
-    className: k8sName.default("cilium"),
-    /**
-     * Create the GatewayClass here. The Cilium chart only creates it when the
-     * Gateway API CRDs exist at install time, which they do not (this stack
-     * installs them after talos), so the talos stack sets
-     * `gatewayAPI.gatewayClass.create: "false"` and this stack owns the class.
-     */
-    createClass: z.boolean().default(true),
-    /** Name of the Secret holding the wildcard certificate. */
-    tlsSecretName: objectName.default("wildcard-tls"),
-    /**
-     * Cilium's Envoy reads TLS Secrets only from its secrets namespace
-     * (`gatewayAPI.secretsNamespace` in the Cilium chart, `cilium-secrets`).
-     * With `syncedByCilium` (the chart's default `sync: true`) the Cilium
-     * operator copies every Secret a Cilium Gateway references there as
-     * `<namespace>-<name>`; nothing else is needed. Set it to false when the
-     * talos stack turns that sync off: this stack then has cert-manager issue
-     * the copy directly into the secrets namespace. Never both: two writers of
-     * one Secret make cert-manager re-issue forever.
-     */
+    name: k8sName.default("shared").describe("Name of the shared Gateway every HTTPRoute attaches to. Changing it replaces the Gateway."),
+    namespace: k8sName.default("gateway").describe("Namespace of the Gateway, its redirect route and the wildcard certificate Secret."),
+    className: k8sName.default("cilium").describe("GatewayClass served by Cilium's operator."),
+    createClass: z.boolean().default(true).describe("Create the GatewayClass here. The Cilium chart only creates it when the Gateway API CRDs exist at install time, which they do not (this stack installs them after talos), so the talos stack sets `gatewayAPI.gatewayClass.create: \"false\"` and this stack owns the class."),
+    tlsSecretName: objectName.default("wildcard-tls").describe("Name of the Secret holding the wildcard certificate."),
     ciliumSecrets: z
       .object({
-        namespace: k8sName.default("cilium-secrets"),
-        syncedByCilium: z.boolean().default(true),
+        namespace: k8sName.default("cilium-secrets").describe("Cilium's secrets namespace (the Cilium chart's `gatewayAPI.secretsNamespace`)."),
+        syncedByCilium: z.boolean().default(true).describe("The Cilium operator copies the Gateway's TLS Secret into the secrets namespace (the chart's default). False: cert-manager issues the copy there directly."),
       })
       .strict()
-      .default({ namespace: "cilium-secrets", syncedByCilium: true }),
+      .default({ namespace: "cilium-secrets", syncedByCilium: true }).describe("Cilium's Envoy reads TLS Secrets only from its secrets namespace (`gatewayAPI.secretsNamespace` in the Cilium chart, `cilium-secrets`). With `syncedByCilium` (the chart's default `sync: true`) the Cilium operator copies every Secret a Cilium Gateway references there as `<namespace>-<name>`; nothing else is needed. Set it to false when the talos stack turns that sync off: this stack then has cert-manager issue the copy directly into the secrets namespace. Never both: two writers of one Secret make cert-manager re-issue forever."),
   })
   .strict();
 
 export const loadBalancerSchema = z
   .object({
-    /** Name of the CiliumLoadBalancerIPPool and CiliumL2AnnouncementPolicy. */
-    name: k8sName.default("lan"),
-    /** Address blocks as CIDRs (a slice of the LAN, like 10.10.0.200/29). Or use start/stop. */
-    blocks: z.array(ipv4Network).min(1).optional(),
-    /** First address of a range (with `stop`), instead of `blocks`. */
-    start: ipv4.optional(),
-    /** Last address of the range, inclusive. */
-    stop: ipv4.optional(),
-    /** Node interfaces that answer ARP for pool addresses (regular expressions). */
-    interfaces: z.array(interfaceRegex).min(1).default(["^eth[0-9]+$", "^en[ops][0-9a-z]+$"]),
-    /**
-     * Let control-plane nodes announce pool addresses too. Off by default so
-     * ingress traffic lands on workers and control planes keep their
-     * resources for etcd and the API server.
-     */
-    announceFromControlPlanes: z.boolean().default(false),
+    name: k8sName.default("lan").describe("Name of the CiliumLoadBalancerIPPool and CiliumL2AnnouncementPolicy."),
+    blocks: z.array(ipv4Network).min(1).optional().describe("Address blocks as CIDRs (a slice of the LAN, like 10.10.0.200/29). Or use start/stop."),
+    start: ipv4.optional().describe("First address of a range (with `stop`), instead of `blocks`."),
+    stop: ipv4.optional().describe("Last address of the range, inclusive."),
+    interfaces: z.array(interfaceRegex).min(1).default(["^eth[0-9]+$", "^en[ops][0-9a-z]+$"]).describe("Node interfaces that answer ARP for pool addresses (regular expressions)."),
+    announceFromControlPlanes: z.boolean().default(false).describe("Let control-plane nodes announce pool addresses too. Off by default so ingress traffic lands on workers and control planes keep their resources for etcd and the API server."),
   })
   .strict()
   .superRefine((lb, ctx) => {
@@ -144,44 +112,40 @@ export type LoadBalancerConfig = z.infer<typeof loadBalancerSchema>;
 
 const certManagerSchema = z
   .object({
-    /** cert-manager Helm chart version from charts.jetstack.io (their versions carry the `v`). */
-    chartVersion: vVersion.default("v1.19.1"),
-    namespace: k8sName.default("cert-manager"),
-    /** Let's Encrypt account e-mail: expiry and policy notices go here. */
-    email: z.email({ error: (issue) => `expected an e-mail address for the Let's Encrypt account, got ${describe(issue.input)}` }),
-    /** ClusterIssuer that signs the wildcard certificate. Start with letsencrypt-staging while testing. */
-    issuer: z.enum(["letsencrypt-prod", "letsencrypt-staging", "homelab-ca"]).default("letsencrypt-prod"),
-    /** Bootstrap Secret (in cert-manager's namespace) holding the Cloudflare API token for DNS-01. */
+    chartVersion: vVersion.default("v1.19.1").describe("cert-manager Helm chart version from charts.jetstack.io (their versions carry the `v`)."),
+    namespace: k8sName.default("cert-manager").describe("Namespace cert-manager is installed in, with the homelab CA's key pair and the Cloudflare token Secret. Changing it re-installs cert-manager there."),
+    email: z.email({ error: (issue) => `expected an e-mail address for the Let's Encrypt account, got ${describe(issue.input)}` }).describe("Let's Encrypt account e-mail: expiry and policy notices go here."),
+    issuer: z.enum(["letsencrypt-prod", "letsencrypt-staging", "homelab-ca"]).default("letsencrypt-prod").describe("ClusterIssuer that signs the wildcard certificate. Start with letsencrypt-staging while testing."),
     cloudflareToken: z
-      .object({ secret: objectName.default("cloudflare-api-token"), key: secretDataKey.default("api-token") })
+      .object({
+        secret: objectName.default("cloudflare-api-token").describe("Name of the Secret."),
+        key: secretDataKey.default("api-token").describe("Key in the Secret's data holding the token."),
+      })
       .strict()
-      .default({ secret: "cloudflare-api-token", key: "api-token" }),
-    /**
-     * Resolvers for the DNS-01 self-check (host:port). Public resolvers, used
-     * exclusively, because a home resolver that answers `*.<domain>` with the
-     * LAN Gateway never shows the TXT record cert-manager waits for.
-     */
+      .default({ secret: "cloudflare-api-token", key: "api-token" }).describe("Bootstrap Secret (in cert-manager's namespace) holding the Cloudflare API token for DNS-01."),
     dns01Nameservers: z
       .array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}:\d{1,5}$/, { error: (issue) => `expected a resolver like 1.1.1.1:53, got ${describe(issue.input)}` }))
       .min(1)
-      .default(["1.1.1.1:53", "9.9.9.9:53"]),
+      .default(["1.1.1.1:53", "9.9.9.9:53"]).describe("Resolvers for the DNS-01 self-check (host:port). Public resolvers, used exclusively, because a home resolver that answers `*.<domain>` with the LAN Gateway never shows the TXT record cert-manager waits for."),
     resources: z
-      .object({ controller: resourcesSchema, webhook: resourcesSchema, cainjector: resourcesSchema })
-      .strict(),
+      .object({
+        controller: resourcesSchema.describe("Requests and limits of the cert-manager controller."),
+        webhook: resourcesSchema.describe("Requests and limits of the cert-manager admission webhook."),
+        cainjector: resourcesSchema.describe("Requests and limits of the cert-manager CA injector."),
+      })
+      .strict().describe("Container resources of the cert-manager chart's three deployments; unset quantities are left to the chart."),
   })
   .strict();
 
 export const bootstrapSecretSchema = z
   .object({
-    name: objectName,
-    namespace: k8sName,
-    /** Data key → name of the secret in core/secrets.ts whose value goes there. */
+    name: objectName.describe("Name of the Secret."),
+    namespace: k8sName.describe("Namespace of the Secret (created by this stack unless preexisting)."),
     data: z
       .record(secretDataKey, secretRef)
-      .refine((d) => Object.keys(d).length > 0, { error: "expected at least one key, like { api-token: CLOUDFLARE_DNS01_API_TOKEN }" }),
-    type: z.string().min(1).default("Opaque"),
-    /** Extra labels, e.g. `app.kubernetes.io/part-of: argocd`, which Argo CD requires on Secrets its config references. */
-    labels: z.record(z.string(), z.string()).default({}),
+      .refine((d) => Object.keys(d).length > 0, { error: "expected at least one key, like { api-token: CLOUDFLARE_DNS01_API_TOKEN }" }).describe("Data key → name of the secret in core/secrets.ts whose value goes there."),
+    type: z.string().min(1).default("Opaque").describe("Kubernetes Secret type."),
+    labels: z.record(z.string(), z.string()).default({}).describe("Extra labels, e.g. `app.kubernetes.io/part-of: argocd`, which Argo CD requires on Secrets its config references."),
   })
   .strict();
 
@@ -191,22 +155,18 @@ export type BootstrapSecretConfig = Omit<z.infer<typeof bootstrapSecretSchema>, 
 
 export const routeSchema = z
   .object({
-    /** Name of the HTTPRoute. */
-    name: k8sName,
-    /** Namespace of the HTTPRoute and its backend Service. */
-    namespace: k8sName,
-    /** Hostnames served: the domain itself or one label under it (what the wildcard certificate covers). */
-    hostnames: z.array(hostname).min(1),
-    /** Backend Service name and port. */
-    service: k8sName,
-    port,
+    name: k8sName.describe("Name of the HTTPRoute."),
+    namespace: k8sName.describe("Namespace of the HTTPRoute and its backend Service."),
+    hostnames: z.array(hostname).min(1).describe("Hostnames served: the domain itself or one label under it (what the wildcard certificate covers)."),
+    service: k8sName.describe("Name of the backend Service, in the route's namespace."),
+    port: port.describe("Port of the backend Service."),
   })
   .strict();
 
 export type RouteConfig = z.infer<typeof routeSchema>;
 
 export const platformShape = {
-  gatewayApi: gatewayApiSchema.default({ version: "v1.3.0", channel: "experimental" }),
+  gatewayApi: gatewayApiSchema.default({ version: "v1.3.0", channel: "experimental" }).describe("The Gateway API CRDs this stack installs."),
   gateway: gatewaySchema.default({
     name: "shared",
     namespace: "gateway",
@@ -214,39 +174,21 @@ export const platformShape = {
     createClass: true,
     tlsSecretName: "wildcard-tls",
     ciliumSecrets: { namespace: "cilium-secrets", syncedByCilium: true },
-  }),
-  loadBalancer: loadBalancerSchema,
-  certManager: certManagerSchema,
-  /**
-   * Secrets created from the sops environment before anything needs them.
-   * Default: the Cloudflare token Secret cert-manager reads.
-   */
-  bootstrapSecrets: z.array(bootstrapSecretSchema).optional(),
-  /** HTTPRoutes for platform UIs. Default: Argo CD and Hubble UI at argocd.<domain> and hubble.<domain>. */
-  routes: z.array(routeSchema).optional(),
-  /**
-   * Namespaces created by someone else (the talos stack's Argo CD and Cilium
-   * releases). Kubernetes' own namespaces are always treated so. Every other
-   * namespace this stack writes into, it creates.
-   */
-  preexistingNamespaces: z.array(k8sName).default(["argocd"]),
-  /**
-   * The NetBird routing peer on the LAN side, in the cluster: the peer
-   * through which bifrost reaches the Gateway (homelab:network.ingressIp).
-   * Needs NETBIRD_LAN_SETUP_KEY, which exists only once NetBird runs on
-   * bifrost: turn it on after the first hetzner `up` (README, order of stacks).
-   */
+  }).describe("The shared Gateway (Cilium) serving every HTTPS hostname on homelab:network.ingressIp with the wildcard certificate."),
+  loadBalancer: loadBalancerSchema.describe("Cilium's LoadBalancer address pool on the LAN, announced over ARP (L2); it must hold homelab:network.ingressIp and no node address."),
+  certManager: certManagerSchema.describe("cert-manager, its ClusterIssuers (Let's Encrypt over Cloudflare DNS-01, and a homelab CA) and the wildcard certificate for `*.<domain>`."),
+  bootstrapSecrets: z.array(bootstrapSecretSchema).optional().describe("Secrets created from the sops environment before anything needs them. Default: the Cloudflare token Secret cert-manager reads."),
+  routes: z.array(routeSchema).optional().describe("HTTPRoutes for platform UIs. Default: Argo CD and Hubble UI at argocd.<domain> and hubble.<domain>."),
+  preexistingNamespaces: z.array(k8sName).default(["argocd"]).describe("Namespaces created by someone else (the talos stack's Argo CD and Cilium releases). Kubernetes' own namespaces are always treated so. Every other namespace this stack writes into, it creates."),
   netbirdRouter: z
     .object({
-      enabled: z.boolean().default(false),
-      namespace: k8sName.default("netbird"),
-      /** The NetBird client image (same release as bifrost's netbirdAgent). */
-      image: pinnedImage.default("netbirdio/netbird:0.79.0"),
-      /** Peer name in NetBird. */
-      hostname: dnsLabel.default("homelab-lan-router"),
+      enabled: z.boolean().default(false).describe("Run the routing peer. Needs NETBIRD_LAN_SETUP_KEY, so turn it on after the first hetzner `up`."),
+      namespace: k8sName.default("netbird").describe("Namespace of the routing peer (created here, with the privileged Pod Security level it needs)."),
+      image: pinnedImage.default("netbirdio/netbird:0.79.0").describe("The NetBird client image (same release as bifrost's netbirdAgent)."),
+      hostname: dnsLabel.default("homelab-lan-router").describe("Peer name in NetBird."),
     })
     .strict()
-    .default({ enabled: false, namespace: "netbird", image: "netbirdio/netbird:0.79.0", hostname: "homelab-lan-router" }),
+    .default({ enabled: false, namespace: "netbird", image: "netbirdio/netbird:0.79.0", hostname: "homelab-lan-router" }).describe("The NetBird routing peer on the LAN side, in the cluster: the peer through which bifrost reaches the Gateway (homelab:network.ingressIp). Needs NETBIRD_LAN_SETUP_KEY, which exists only once NetBird runs on bifrost: turn it on after the first hetzner `up` (README, order of stacks)."),
 } as const;
 
 export type PlatformConfig = StackConfig<typeof platformShape>;

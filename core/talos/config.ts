@@ -91,84 +91,47 @@ const labels = z.record(labelKey, labelValue);
 
 const proxmoxHostSchema = z
   .object({
-    /** Proxmox node name as the cluster knows it (`pvecm nodes`). */
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, {
       error: (issue) => `expected a Proxmox node name like pve1, got ${JSON.stringify(issue.input)}`,
-    }),
-    /** Storage for the downloaded Talos images; needs the `iso` content type. */
-    imageDatastore: z.string().min(1).default("local"),
+    }).describe("Proxmox node name as the cluster knows it (`pvecm nodes`)."),
+    imageDatastore: z.string().min(1).default("local").describe("Storage for the downloaded Talos images; needs the `iso` content type."),
   })
   .strict();
 
 export const proxmoxSchema = z
   .object({
-    /** API endpoint of the Proxmox cluster, like https://pve1.lab.example.com:8006/. */
-    endpoint: httpUrl,
-    /** Skip TLS verification. Off by default; turn on only for a self-signed certificate you cannot replace. */
-    insecure: z.boolean().default(false),
-    /** `token`: API token in PROXMOX_API_TOKEN (recommended). `password`: user + PROXMOX_PASSWORD (needed for raw PCI ids). */
-    auth: z.enum(["token", "password"]).default("token"),
-    /** Token id `user@realm!name` (auth token). */
+    endpoint: httpUrl.describe("API endpoint of the Proxmox cluster, like https://pve1.lab.example.com:8006/."),
+    insecure: z.boolean().default(false).describe("Skip TLS verification. Off by default; turn on only for a self-signed certificate you cannot replace."),
+    auth: z.enum(["token", "password"]).default("token").describe("`token`: API token in PROXMOX_API_TOKEN (recommended). `password`: user + PROXMOX_PASSWORD (needed for raw PCI ids)."),
     tokenId: z
       .string()
       .regex(/^[^@\s!]+@[^@\s!]+![A-Za-z][A-Za-z0-9._-]*$/, {
         error: (issue) => `expected an API token id like pulumi@pve!homelab, got ${JSON.stringify(issue.input)}`,
       })
-      .optional(),
-    /** User `name@realm` (auth password), like root@pam. */
+      .optional().describe("Token id `user@realm!name` (auth token)."),
     username: z
       .string()
       .regex(/^[^@\s!]+@[^@\s!]+$/, { error: (issue) => `expected a Proxmox user like root@pam, got ${JSON.stringify(issue.input)}` })
-      .optional(),
-    /**
-     * SSH to the hosts. The provider imports a downloaded disk image into a
-     * new VM over SSH (the API cannot), using your SSH agent.
-     */
+      .optional().describe("User `name@realm` (auth password), like root@pam."),
     ssh: z
-      .object({ username: z.string().min(1).default("root"), agent: z.boolean().default(true) })
+      .object({
+        username: z.string().min(1).default("root").describe("User the provider logs in to the Proxmox hosts as over SSH."),
+        agent: z.boolean().default(true).describe("Authenticate with the keys in your SSH agent (SSH_AUTH_SOCK)."),
+      })
       .strict()
-      .default({ username: "root", agent: true }),
-    /** The Proxmox hosts VMs may run on. With more than one, every node names its `host`. */
-    hosts: z.array(proxmoxHostSchema).min(1, { error: "expected at least one Proxmox host" }),
-    /**
-     * Datastores every host sees as the same storage (NFS, CephFS, a shared
-     * directory): a Talos image on one is downloaded once, not once per host.
-     * Name them as in `imageDatastore`.
-     */
-    sharedDatastores: z.array(z.string().min(1)).default([]),
-    /** vCPU model. x86-64-v2-AES keeps VMs migratable between unlike CPUs and meets Talos' x86-64-v2 floor. */
-    cpuType: z.string().min(1).default("x86-64-v2-AES"),
-    /**
-     * Protect the VMs and their disks (etcd and workload data live there):
-     * Pulumi refuses to delete or replace them, and Proxmox's protection flag
-     * blocks removing the VM or a disk from the UI or API. Removing a node is
-     * then deliberate: set this to false (or `pulumi state unprotect`) first.
-     */
-    protectVms: z.boolean().default(true),
+      .default({ username: "root", agent: true }).describe("SSH to the hosts. The provider imports a downloaded disk image into a new VM over SSH (the API cannot), using your SSH agent."),
+    hosts: z.array(proxmoxHostSchema).min(1, { error: "expected at least one Proxmox host" }).describe("The Proxmox hosts VMs may run on. With more than one, every node names its `host`."),
+    sharedDatastores: z.array(z.string().min(1)).default([]).describe("Datastores every host sees as the same storage (NFS, CephFS, a shared directory): a Talos image on one is downloaded once, not once per host. Name them as in `imageDatastore`."),
+    cpuType: z.string().min(1).default("x86-64-v2-AES").describe("vCPU model. x86-64-v2-AES keeps VMs migratable between unlike CPUs and meets Talos' x86-64-v2 floor."),
+    protectVms: z.boolean().default(true).describe("Protect the VMs and their disks (etcd and workload data live there): Pulumi refuses to delete or replace them, and Proxmox's protection flag blocks removing the VM or a disk from the UI or API. Removing a node is then deliberate: set this to false (or `pulumi state unprotect`) first."),
   })
   .strict();
 
 export const talosSchema = z
   .object({
-    /** Cluster name (kubeconfig context, Talos cluster name). Changing it re-creates the machine configs. */
-    clusterName: dnsLabel.default("homelab"),
-    /** Talos version installed on the nodes (image and installer). Default: newest 1.13.x. */
-    version: vVersion.default(DEFAULT_TALOS_VERSION),
-    /**
-     * Machine-config contract (`v1.13`): which Talos release's config defaults
-     * the generated machine configs follow. Keep it at the version the cluster
-     * was created with; upgrading `version` does not move it. Unset: the
-     * contract this stack recorded on its first run (its `configVersion`
-     * output), or `version`'s minor for a new cluster. Raising it is a
-     * deliberate change after every node runs at least that version (README,
-     * upgrade notes).
-     */
-    configVersion: configContract.optional(),
-    /**
-     * Port of KubePrism, Talos' node-local load balancer to the API servers
-     * (localhost:<port> on every node). Cilium reaches the API through it, so
-     * the VIP moving between control planes never cuts it off. Talos' default.
-     */
+    clusterName: dnsLabel.default("homelab").describe("Cluster name (kubeconfig context, Talos cluster name). Changing it re-creates the machine configs."),
+    version: vVersion.default(DEFAULT_TALOS_VERSION).describe("Talos version installed on the nodes (image and installer). Default: newest 1.13.x."),
+    configVersion: configContract.optional().describe("Machine-config contract (`v1.13`): which Talos release's config defaults the generated machine configs follow. Keep it at the version the cluster was created with; upgrading `version` does not move it. Unset: the contract this stack recorded on its first run (its `configVersion` output), or `version`'s minor for a new cluster. Raising it is a deliberate change after every node runs at least that version (README, upgrade notes)."),
     kubePrismPort: z
       .number()
       .int()
@@ -177,53 +140,43 @@ export const talosSchema = z
       .refine((p) => !TALOS_HOST_PORTS.has(p), {
         error: (issue) => `port ${describe(issue.input)} is taken on Talos nodes by ${TALOS_HOST_PORTS.get(issue.input as number)}; KubePrism needs a free one (default 7445)`,
       })
-      .default(DEFAULT_KUBEPRISM_PORT),
-    /** Kubernetes version, pinned (no default: an upgrade is a deliberate change). */
-    kubernetesVersion: vVersion,
-    /** Disk Talos installs to: scsi0 on virtio-scsi-single is /dev/sda. */
-    installDisk: z.string().regex(/^\/dev\/[a-z0-9]+$/).default("/dev/sda"),
+      .default(DEFAULT_KUBEPRISM_PORT).describe("Port of KubePrism, Talos' node-local load balancer to the API servers (localhost:<port> on every node). Cilium reaches the API through it, so the VIP moving between control planes never cuts it off. Talos' default."),
+    kubernetesVersion: vVersion.describe("Kubernetes version, pinned (no default: an upgrade is a deliberate change)."),
+    installDisk: z.string().regex(/^\/dev\/[a-z0-9]+$/).default("/dev/sda").describe("Disk Talos installs to: scsi0 on virtio-scsi-single is /dev/sda."),
     extensions: z
       .object({
-        base: z.array(extensionName).default([...BASE_EXTENSIONS]),
-        /** Added to `base` for GPU nodes. */
-        gpu: z.array(extensionName).default([...GPU_EXTENSIONS]),
+        base: z.array(extensionName).default([...BASE_EXTENSIONS]).describe("Image Factory system extensions baked into every node's Talos image. Changing the list makes a new image: with homelab:upgrades.enabled, every node is upgraded to it in turn (one reboot each)."),
+        gpu: z.array(extensionName).default([...GPU_EXTENSIONS]).describe("Added to `base` for GPU nodes."),
       })
       .strict()
-      .default({ base: [...BASE_EXTENSIONS], gpu: [...GPU_EXTENSIONS] }),
+      .default({ base: [...BASE_EXTENSIONS], gpu: [...GPU_EXTENSIONS] }).describe("Talos system extensions in the node images (from the Image Factory)."),
     workers: z
       .object({
-        /**
-         * Kernel modules loaded on every worker. The default is what Longhorn's v1
-         * data engine needs (iSCSI, with the iscsi-tools extension); local-path
-         * needs none. For Longhorn's v2 engine set `longhornV2` instead.
-         */
-        kernelModules: z.array(kernelModule).default(["iscsi_tcp"]),
-        /**
-         * Prepare workers for Longhorn's v2 data engine (SPDK): the nvme_tcp,
-         * vfio_pci and uio_pci_generic modules and 2 GiB of huge pages per worker.
-         */
-        longhornV2: z.boolean().default(false),
-        /** Labels on every worker (GPU workers too). */
-        labels: labels.default({ "homelab/pool": "general" }),
+        kernelModules: z.array(kernelModule).default(["iscsi_tcp"]).describe("Kernel modules loaded on every worker. The default is what Longhorn's v1 data engine needs (iSCSI, with the iscsi-tools extension); local-path needs none. For Longhorn's v2 engine set `longhornV2` instead."),
+        longhornV2: z.boolean().default(false).describe("Prepare workers for Longhorn's v2 data engine (SPDK): the nvme_tcp, vfio_pci and uio_pci_generic modules and 2 GiB of huge pages per worker."),
+        labels: labels.default({ "homelab/pool": "general" }).describe("Labels on every worker (GPU workers too)."),
       })
       .strict()
-      .default({ kernelModules: ["iscsi_tcp"], longhornV2: false, labels: { "homelab/pool": "general" } }),
+      .default({ kernelModules: ["iscsi_tcp"], longhornV2: false, labels: { "homelab/pool": "general" } }).describe("Machine config of every worker (GPU workers included)."),
     gpu: z
       .object({
-        kernelModules: z.array(kernelModule).default(["nvidia", "nvidia_uvm", "nvidia_drm", "nvidia_modeset"]),
-        labels: labels.default({ "homelab/pool": "gpu", "nvidia.com/gpu.present": "true" }),
-        /** Keeps ordinary pods off GPU nodes; GPU workloads tolerate it. */
+        kernelModules: z.array(kernelModule).default(["nvidia", "nvidia_uvm", "nvidia_drm", "nvidia_modeset"]).describe("Kernel modules loaded on GPU workers, on top of the workers' modules."),
+        labels: labels.default({ "homelab/pool": "gpu", "nvidia.com/gpu.present": "true" }).describe("Labels on GPU workers, on top of the workers' labels."),
         taint: z
-          .object({ key: labelKey, value: labelValue, effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]) })
+          .object({
+            key: labelKey.describe("Taint key."),
+            value: labelValue.describe("Taint value."),
+            effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).describe("What the taint does to pods that do not tolerate it."),
+          })
           .strict()
-          .default({ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }),
+          .default({ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }).describe("Keeps ordinary pods off GPU nodes; GPU workloads tolerate it."),
       })
       .strict()
       .default({
         kernelModules: ["nvidia", "nvidia_uvm", "nvidia_drm", "nvidia_modeset"],
         labels: { "homelab/pool": "gpu", "nvidia.com/gpu.present": "true" },
         taint: { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" },
-      }),
+      }).describe("Machine config of the workers with a GPU (`gpu` in homelab:nodes)."),
   })
   .strict();
 
@@ -231,21 +184,18 @@ const helmValues = z.record(z.string(), z.unknown());
 
 export const ciliumSchema = z
   .object({
-    chartVersion: chartVersion.default("1.18.12"),
-    /** Deep-merged over the values this stack sets (objects merge, lists and scalars replace). */
-    values: helmValues.default({}),
+    chartVersion: chartVersion.default("1.18.12").describe("Cilium Helm chart version (https://helm.cilium.io/), pinned. Changing it upgrades Cilium in place."),
+    values: helmValues.default({}).describe("Deep-merged over the values this stack sets (objects merge, lists and scalars replace)."),
   })
   .strict();
 
 export const argocdSchema = z
   .object({
-    chartVersion: chartVersion.default("9.3.4"),
-    namespace: dnsLabel.default("argocd"),
-    /** Git repository holding the generated manifests. */
-    repoUrl: gitUrl,
-    /** Branch with one top-level directory per application. */
-    branch: z.string().regex(/^[A-Za-z0-9._/-]+$/).default("manifests"),
-    values: helmValues.default({}),
+    chartVersion: chartVersion.default("9.3.4").describe("argo-cd Helm chart version (https://argoproj.github.io/argo-helm), pinned. Changing it upgrades Argo CD in place."),
+    namespace: dnsLabel.default("argocd").describe("Namespace Argo CD is installed in (created by the release). Changing it re-installs Argo CD there."),
+    repoUrl: gitUrl.describe("Git repository holding the generated manifests."),
+    branch: z.string().regex(/^[A-Za-z0-9._/-]+$/).default("manifests").describe("Branch with one top-level directory per application."),
+    values: helmValues.default({}).describe("Deep-merged over the values this stack sets for Argo CD (objects merge, lists and scalars replace)."),
   })
   .strict();
 
@@ -276,31 +226,22 @@ function goDuration(min: number, max: number) {
 
 export const upgradesSchema = z
   .object({
-    /**
-     * Plan the rolling upgrade steps (core/talos/upgrades.ts). Off: a changed
-     * Talos version or extension only changes the machine configs; running
-     * nodes keep their version until upgraded by hand.
-     */
-    enabled: z.boolean().default(true),
-    /** Workers (and, separately, GPU workers) upgraded at the same time. Control planes always go one by one. */
-    workerBatchSize: z.number().int().min(1, { error: "expected at least 1 node per batch" }).max(100).default(1),
-    /** Per node: image pull, install, drain, reboot and the wait for Ready (`talosctl upgrade --timeout`). */
-    nodeTimeout: goDuration(5 * 60, 6 * 3600).default("30m"),
-    /** Cap on evicting a node's pods before its reboot (`--drain-timeout`); PodDisruptionBudgets can hold it up. */
-    drainTimeout: goDuration(60, 6 * 3600).default("10m"),
-    /** How long a step waits for etcd (and the node) to be healthy before and after its upgrade. */
-    gateTimeout: goDuration(60, 2 * 3600).default("10m"),
+    enabled: z.boolean().default(true).describe("Plan the rolling upgrade steps (core/talos/upgrades.ts). Off: a changed Talos version or extension only changes the machine configs; running nodes keep their version until upgraded by hand."),
+    workerBatchSize: z.number().int().min(1, { error: "expected at least 1 node per batch" }).max(100).default(1).describe("Workers (and, separately, GPU workers) upgraded at the same time. Control planes always go one by one."),
+    nodeTimeout: goDuration(5 * 60, 6 * 3600).default("30m").describe("Per node: image pull, install, drain, reboot and the wait for Ready (`talosctl upgrade --timeout`)."),
+    drainTimeout: goDuration(60, 6 * 3600).default("10m").describe("Cap on evicting a node's pods before its reboot (`--drain-timeout`); PodDisruptionBudgets can hold it up."),
+    gateTimeout: goDuration(60, 2 * 3600).default("10m").describe("How long a step waits for etcd (and the node) to be healthy before and after its upgrade."),
   })
   .strict();
 
 export const UPGRADES_DEFAULTS = { enabled: true, workerBatchSize: 1, nodeTimeout: "30m", drainTimeout: "10m", gateTimeout: "10m" } as const;
 
 export const talosStackShape = {
-  proxmox: proxmoxSchema,
-  talos: talosSchema,
-  cilium: ciliumSchema.default({ chartVersion: "1.18.12", values: {} }),
-  argocd: argocdSchema,
-  upgrades: upgradesSchema.default(UPGRADES_DEFAULTS),
+  proxmox: proxmoxSchema.describe("The Proxmox cluster the node VMs run on: API endpoint, authentication and hosts."),
+  talos: talosSchema.describe("Talos and Kubernetes on the nodes: versions, image extensions and the machine config of workers and GPU workers."),
+  cilium: ciliumSchema.default({ chartVersion: "1.18.12", values: {} }).describe("Cilium, the cluster network (CNI), installed by this stack."),
+  argocd: argocdSchema.describe("Argo CD, installed by this stack, and the Git repository it syncs the applications from."),
+  upgrades: upgradesSchema.default(UPGRADES_DEFAULTS).describe("Rolling Talos upgrades: a changed Talos version or image extension is applied node by node, gated on etcd health."),
 } as const;
 
 export type ProxmoxConfig = z.infer<typeof proxmoxSchema>;

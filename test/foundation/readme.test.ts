@@ -13,6 +13,17 @@ describe("README", () => {
     expect(doc).toBe(withReference(doc, await configReference()));
   });
 
+  it("the config reference describes every key it lists (zod .describe() on each schema field)", async () => {
+    const keyRows = (await configReference()).split("\n").filter((l) => l.startsWith("| `homelab:"));
+    // Cells split on unescaped pipes: `| key | type | required | default | description |`.
+    const undescribed = keyRows
+      .map((row) => row.split(/(?<!\\)\|/).map((c) => c.trim()))
+      .filter((cells) => cells.length !== 7 || cells[5] === "")
+      .map((cells) => cells[1]);
+    expect(keyRows.length).toBeGreaterThan(250);
+    expect(undescribed).toEqual([]);
+  });
+
   it("docs/schema holds each stack file's JSON Schema as generated (npm run docs:config)", async () => {
     for (const stack of STACK_NAMES)
       expect(readFileSync(path.join(SCHEMA_DIR, `Pulumi.${stack}.schema.json`), "utf8"), stack).toBe(await stackFileSchema(stack));
