@@ -213,7 +213,7 @@ export const forwardAuthSchema = z
 export const authentikShape = {
   authentik: authentikSchema.describe("The Authentik instance on bifrost: API URL, the flows and stages it ships, and the objects this stack adopts."),
   githubSource: githubSourceSchema.describe("Log-in with GitHub, restricted to the organisations, teams and users listed."),
-  oidcApps: z.array(oidcAppSchema).default([]).describe("OpenID Connect applications: each gets an OAuth2 provider and an application bound to its allowed groups."),
+  oidcApps: z.array(oidcAppSchema).default([]).describe("OpenID Connect applications: each gets an OAuth2 provider and an application, open only to its allowed groups (or, with `public`, to every signed-in user)."),
   groups: z.array(groupSchema).default([]).describe("Authentik groups this stack manages."),
   serviceAccount: serviceAccountSchema.describe("A service account with an app-password token, for automation."),
   forwardAuth: forwardAuthSchema.default(forwardAuthSchema.parse({})).describe("The forward-auth application Traefik on bifrost asks (through the embedded outpost) before serving a public service with forwardAuth."),

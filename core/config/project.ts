@@ -63,14 +63,14 @@ export const nodeSchema = z
     cpuWeight: z.number().int().min(1).max(10_000).default(100).describe("Proxmox CPU weight (cpuunits, 1–10000, default 100)."),
     disk: z
       .object({
-        size: z.number().int().min(10).max(65_536).default(64).describe("GiB. Growing is in place; shrinking is refused by Proxmox."),
+        size: z.number().int().min(10).max(65_536).default(64).describe("Size in GiB. Growing is in place; shrinking is refused by Proxmox."),
         datastore: z.string().min(1).default("local-lvm").describe("Proxmox storage of the boot disk, the EFI disk and the cloud-init drive."),
       })
       .strict()
       .default({ size: 64, datastore: "local-lvm" }).describe("The VM's boot disk, where Talos installs itself."),
     dataDisk: z
       .object({
-        size: z.number().int().min(1).max(65_536).describe("GiB. Growing is in place; shrinking is refused by Proxmox."),
+        size: z.number().int().min(1).max(65_536).describe("Size in GiB. Growing is in place; shrinking is refused by Proxmox."),
         datastore: z.string().min(1).default("local-lvm").describe("Proxmox storage of the data disk."),
         volume: z
           .string()
