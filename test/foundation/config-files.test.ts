@@ -151,8 +151,8 @@ describe("keys Pulumi or this program would misread", () => {
 describe("npm run render on a broken file", () => {
   it("exits 1 with the file and line, no stack trace", () => {
     const dir = withEdit("Pulumi.yaml", (t) => t.replace("homelab:domain: lab.example.com", "homelab:domain: [lab.example.com"));
-    const tsx = path.join(__dirname, "..", "..", "node_modules", ".bin", "tsx");
-    const r = spawnSync(tsx, ["core/render/cli.ts", "cloudflare"], {
+    // node with tsx's loader: what `npm run render` runs, without the tsx CLI's relay process.
+    const r = spawnSync(process.execPath, ["--import", "tsx", "core/render/cli.ts", "cloudflare"], {
       cwd: path.join(__dirname, "..", ".."),
       encoding: "utf8",
       env: { ...process.env, HOMELAB_CONFIG_DIR: dir },

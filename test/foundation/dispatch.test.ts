@@ -10,10 +10,11 @@ import { runProgram } from "../../core/main";
 import { fixtureEnv } from "../helpers/fixtures";
 
 const root = path.resolve(__dirname, "..", "..");
-const tsx = path.join(root, "node_modules", ".bin", "tsx");
+/** What `npm run render` runs, minus the tsx CLI's extra relay process (~0.1 s per run). */
+const TSX = ["--import", "tsx"];
 
 function run(args: string[], env: Record<string, string | undefined> = {}) {
-  const r = spawnSync(tsx, args, { cwd: root, encoding: "utf8", env: fixtureEnv({ ...process.env, ...env }) });
+  const r = spawnSync(process.execPath, [...TSX, ...args], { cwd: root, encoding: "utf8", env: fixtureEnv({ ...process.env, ...env }) });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

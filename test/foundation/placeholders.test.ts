@@ -71,7 +71,7 @@ describe("npm run check", () => {
     for (const f of fs.readdirSync(FIXTURE_CONFIG_DIR)) fs.copyFileSync(path.join(FIXTURE_CONFIG_DIR, f), path.join(dir, f));
     const platform = path.join(dir, "Pulumi.platform.yaml");
     fs.writeFileSync(platform, fs.readFileSync(platform, "utf8").replace("blocks: [10.10.0.200/29]", "blocks: [10.10.0.200/29"));
-    const r = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/check.ts", "platform", "cloudflare"], {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/check.ts", "platform", "cloudflare"], {
       cwd: root,
       encoding: "utf8",
       env: { ...process.env, HOMELAB_CONFIG_DIR: dir },
