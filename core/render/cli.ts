@@ -10,12 +10,14 @@
  *
  * The exit status is set, never forced (see run-cli.ts): a large plan
  * reaches a slow reader whole.
+ *
+ * The harness (the Pulumi runtime, the mocks and, through them, the provider
+ * SDKs) is imported only once the arguments are valid: it is most of a
+ * render's start-up (~1 s of CPU), and a usage error needs none of it.
  */
 import { parseArgs } from "node:util";
-import { isUserError } from "../config/errors";
 import { STACK_NAMES } from "../stacks";
 import { planToJson, planToText } from "./format";
-import { renderStack } from "./harness";
 import { planToMermaid } from "./mermaid";
 import { describeBug, runCli } from "./run-cli";
 
@@ -50,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const stack = positionals[0]!;
+  const [{ renderStack }, { isUserError }] = await Promise.all([import("./harness"), import("../config/errors")]);
   try {
     const plan = await renderStack(stack, {
       ...(values["secrets-from-env"] ? { env: process.env } : {}),
