@@ -7,8 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { planToJson } from "../../core/render/format";
 import { planToMermaid, type GraphResource } from "../../core/render/mermaid";
-import { diffPlans, formatReport, parsePlanDocument, reportFor, type PlanDocument, type PlanResource } from "../../scripts/plan-diff";
-import { render } from "../helpers/plan";
+import { diffPlans, formatReport, parsePlanDocument, reportFor } from "../../scripts/plan-diff";
+import { planDocument, planResource, render, TALOS_URN } from "../helpers/plan";
 
 /**
  * Checks a chart against the part of Mermaid's flowchart grammar the module
@@ -53,9 +53,8 @@ function parseChart(text: string): { nodes: Map<string, string>; edges: [string,
   return { nodes, edges, classes };
 }
 
-const URN = "urn:pulumi:talos::homelab";
 const node = (type: string, name: string, extra: Partial<GraphResource> = {}): GraphResource => ({
-  urn: `${URN}::${type}::${name}`,
+  urn: `${TALOS_URN}::${type}::${name}`,
   type,
   name,
   parent: null,
@@ -84,7 +83,7 @@ describe("planToMermaid", () => {
   });
 
   it("is the same text whatever order the resources come in", () => {
-    const rs = [node("t:i:A", "a"), node("t:i:B", "b", { dependsOn: [`${URN}::t:i:A::a`] }), node("t:i:C", "c", { dependsOn: [`${URN}::t:i:B::b`] })];
+    const rs = [node("t:i:A", "a"), node("t:i:B", "b", { dependsOn: [`${TALOS_URN}::t:i:A::a`] }), node("t:i:C", "c", { dependsOn: [`${TALOS_URN}::t:i:B::b`] })];
     expect(planToMermaid([...rs].reverse())).toBe(planToMermaid(rs));
   });
 
@@ -96,36 +95,14 @@ describe("planToMermaid", () => {
   });
 });
 
-function res(name: string, inputs: Record<string, unknown>, extra: Partial<PlanResource> = {}): PlanResource {
-  const type = extra.type ?? "proxmoxve:index/vmLegacy:VmLegacy";
-  return {
-    urn: `${URN}::${type}::${name}`,
-    type,
-    name,
-    parent: null,
-    provider: null,
-    dependsOn: [],
-    protect: false,
-    ignoreChanges: [],
-    replaceOnChanges: [],
-    deleteBeforeReplace: false,
-    retainOnDelete: false,
-    import: null,
-    aliases: [],
-    inputs: inputs as PlanResource["inputs"],
-    ...extra,
-  };
-}
-
 describe("the chart of a change (render:diff --mermaid)", () => {
-  const doc = (...resources: PlanResource[]): PlanDocument => ({ stack: "talos", resources, invokes: [], outputs: {} });
-  const image = res("image", { url: "a" }, { type: "proxmoxve:download/file:File" });
-  const vm = (node: string) => res("vm", { nodeName: node }, { dependsOn: [image.urn] });
-  const config = res("config", { node: "10.0.0.1" }, { type: "talos:machine/configurationApply:ConfigurationApply", dependsOn: [vm("x").urn] });
-  const unrelated = res("other", { a: 1 });
+  const image = planResource("image", { url: "a" }, { type: "proxmoxve:download/file:File" });
+  const vm = (node: string) => planResource("vm", { nodeName: node }, { dependsOn: [image.urn] });
+  const config = planResource("config", { node: "10.0.0.1" }, { type: "talos:machine/configurationApply:ConfigurationApply", dependsOn: [vm("x").urn] });
+  const unrelated = planResource("other", { a: 1 });
 
   it("shows the changed resources with their neighbours, marked, and leaves the rest out", () => {
-    const report = reportFor("talos", { plan: doc(image, vm("pve1"), config, unrelated) }, { plan: doc(image, vm("pve2"), config, unrelated) });
+    const report = reportFor("talos", { plan: planDocument([image, vm("pve1"), config, unrelated]) }, { plan: planDocument([image, vm("pve2"), config, unrelated]) });
     const text = formatReport("diff", [report], { markdown: true, mermaid: true });
     const chart = text.slice(text.indexOf("```mermaid\n") + "```mermaid\n".length, text.indexOf("```", text.indexOf("```mermaid\n") + 3));
     const { nodes, classes } = parseChart(chart);
@@ -138,9 +115,9 @@ describe("the chart of a change (render:diff --mermaid)", () => {
   });
 
   it("draws nothing for a stack without changes, or without --mermaid", () => {
-    const same = reportFor("talos", { plan: doc(image) }, { plan: doc(image) });
+    const same = reportFor("talos", { plan: planDocument([image]) }, { plan: planDocument([image]) });
     expect(formatReport("diff", [same], { markdown: true, mermaid: true })).not.toContain("mermaid");
-    const changed = reportFor("talos", { plan: doc(image, vm("pve1")) }, { plan: doc(image, vm("pve2")) });
+    const changed = reportFor("talos", { plan: planDocument([image, vm("pve1")]) }, { plan: planDocument([image, vm("pve2")]) });
     expect(formatReport("diff", [changed], { markdown: true })).not.toContain("mermaid");
   });
 

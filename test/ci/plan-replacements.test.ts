@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { planToJson } from "../../core/render/format";
-import { diffPlans, formatStack, parsePlanDocument, type PlanDocument, type PlanResource, type StackDiff } from "../../scripts/plan-diff";
-import { render, type ConfigValues } from "../helpers/plan";
+import { diffPlans, formatStack, parsePlanDocument, type PlanDocument, type StackDiff } from "../../scripts/plan-diff";
+import { planDocument, planResource, render, type ConfigValues } from "../helpers/plan";
 
 async function documentOf(edit?: (c: ConfigValues) => void): Promise<PlanDocument> {
   const view = await render("talos", edit ? { config: edit } : {});
@@ -65,35 +65,11 @@ describe("replacements on real talos renders", () => {
   });
 });
 
-const URN = "urn:pulumi:talos::homelab";
-
-function res(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlanResource> = {}): PlanResource {
-  return {
-    urn: `${URN}::${type}::${name}`,
-    type,
-    name,
-    parent: null,
-    provider: null,
-    dependsOn: [],
-    protect: false,
-    ignoreChanges: [],
-    replaceOnChanges: [],
-    deleteBeforeReplace: false,
-    retainOnDelete: false,
-    import: null,
-    aliases: [],
-    inputs: inputs as PlanResource["inputs"],
-    ...extra,
-  };
-}
-
-const doc = (...resources: PlanResource[]): PlanDocument => ({ stack: "talos", resources, invokes: [], outputs: {} });
-
 describe("replacement rules", () => {
   it("ignoreChanges with an index leaves out that element only", () => {
     const disks = (a: string, b: string) => ({ disks: [{ fileId: a }, { fileId: b }] });
     const opts = { ignoreChanges: ["disks[0].fileId"] };
-    const d = diffPlans(doc(res(VM, "vm", disks("a", "b"), opts)), doc(res(VM, "vm", disks("A", "B"), opts)));
+    const d = diffPlans(planDocument([planResource("vm", disks("a", "b"), { type: VM, ...opts })]), planDocument([planResource("vm", disks("A", "B"), { type: VM, ...opts })]));
     expect(d.changed[0]!.inputs.map((i) => i.path)).toEqual(["disks[1].fileId"]);
     expect(d.changed[0]!.ignored.map((i) => i.path)).toEqual(["disks[0].fileId"]);
     // disks[*].fileId forces a new VM, and the second disk is not ignored.
@@ -103,68 +79,68 @@ describe("replacement rules", () => {
   it("a change only under ignoreChanges is no change at all", () => {
     const opts = { ignoreChanges: ["talosVersion"] };
     const d = diffPlans(
-      doc(res("talos:machine/secrets:Secrets", "s", { talosVersion: "v1.12" }, opts)),
-      doc(res("talos:machine/secrets:Secrets", "s", { talosVersion: "v1.11" }, opts)),
+      planDocument([planResource("s", { talosVersion: "v1.12" }, { type: "talos:machine/secrets:Secrets", ...opts })]),
+      planDocument([planResource("s", { talosVersion: "v1.11" }, { type: "talos:machine/secrets:Secrets", ...opts })]),
     );
     expect(d.changed).toEqual([]);
   });
 
   it("a VM moved with migrate: true is updated in place", () => {
-    const d = diffPlans(doc(res(VM, "vm", { nodeName: "pve1", migrate: true })), doc(res(VM, "vm", { nodeName: "pve2", migrate: true })));
+    const d = diffPlans(planDocument([planResource("vm", { nodeName: "pve1", migrate: true }, { type: VM })]), planDocument([planResource("vm", { nodeName: "pve2", migrate: true }, { type: VM })]));
     expect(d.changed[0]!.replace).toEqual([]);
   });
 
   it("Talos machine secrets are replaced when talosVersion goes down, not up", () => {
-    const secrets = (v: string) => doc(res("talos:machine/secrets:Secrets", "s", { talosVersion: v }));
+    const secrets = (v: string) => planDocument([planResource("s", { talosVersion: v }, { type: "talos:machine/secrets:Secrets" })]);
     expect(diffPlans(secrets("v1.12"), secrets("v1.13")).changed[0]!.replace).toEqual([]);
     expect(diffPlans(secrets("v1.12"), secrets("v1.11")).changed[0]!.replace.map((r) => r.paths)).toEqual([["talosVersion"]]);
   });
 
   it("a resource's own replaceOnChanges matches wildcards", () => {
     const opts = { replaceOnChanges: ["spec.ports[*].port"] };
-    const svc = (port: number, name: string) => res("test:index:Thing", "t", { spec: { ports: [{ port, name }] } }, opts);
-    expect(diffPlans(doc(svc(80, "a")), doc(svc(81, "a"))).changed[0]!.replace).toHaveLength(1);
-    expect(diffPlans(doc(svc(80, "a")), doc(svc(80, "b"))).changed[0]!.replace).toEqual([]);
+    const svc = (port: number, name: string) => planResource("t", { spec: { ports: [{ port, name }] } }, { type: "test:index:Thing", ...opts });
+    expect(diffPlans(planDocument([svc(80, "a")]), planDocument([svc(81, "a")])).changed[0]!.replace).toHaveLength(1);
+    expect(diffPlans(planDocument([svc(80, "a")]), planDocument([svc(80, "b")])).changed[0]!.replace).toEqual([]);
   });
 
   it("Kubernetes objects are replaced on a new name or namespace, Secrets also on new data", () => {
-    const ns = (name: string) => res("kubernetes:core/v1:Namespace", "ns", { metadata: { name, labels: { a: name } } });
-    expect(diffPlans(doc(ns("a")), doc(ns("b"))).changed[0]!.replace.map((r) => r.paths)).toEqual([["metadata.name"]]);
-    const secret = (v: string) => res("kubernetes:core/v1:Secret", "s", { metadata: { name: "x" }, stringData: { token: v } });
-    expect(diffPlans(doc(secret("a")), doc(secret("b"))).changed[0]!.replace.map((r) => r.paths)).toEqual([["stringData.token"]]);
-    const label = (v: string) => res("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "x", labels: { a: v } } });
-    expect(diffPlans(doc(label("a")), doc(label("b"))).changed[0]!.replace).toEqual([]);
+    const ns = (name: string) => planResource("ns", { metadata: { name, labels: { a: name } } }, { type: "kubernetes:core/v1:Namespace" });
+    expect(diffPlans(planDocument([ns("a")]), planDocument([ns("b")])).changed[0]!.replace.map((r) => r.paths)).toEqual([["metadata.name"]]);
+    const secret = (v: string) => planResource("s", { metadata: { name: "x" }, stringData: { token: v } }, { type: "kubernetes:core/v1:Secret" });
+    expect(diffPlans(planDocument([secret("a")]), planDocument([secret("b")])).changed[0]!.replace.map((r) => r.paths)).toEqual([["stringData.token"]]);
+    const label = (v: string) => planResource("ns", { metadata: { name: "x", labels: { a: v } } }, { type: "kubernetes:core/v1:Namespace" });
+    expect(diffPlans(planDocument([label("a")]), planDocument([label("b")])).changed[0]!.replace).toEqual([]);
   });
 
   it("a Cloudflare record changing type is replaced; new content is an update", () => {
-    const rec = (type: string, content: string) => res("cloudflare:index/dnsRecord:DnsRecord", "r", { name: "x", type, content, zoneId: "z" });
-    expect(diffPlans(doc(rec("A", "1.2.3.4")), doc(rec("AAAA", "::1"))).changed[0]!.replace.map((r) => r.paths)).toEqual([["type"]]);
-    expect(diffPlans(doc(rec("A", "1.2.3.4")), doc(rec("A", "1.2.3.5"))).changed[0]!.replace).toEqual([]);
+    const rec = (type: string, content: string) => planResource("r", { name: "x", type, content, zoneId: "z" }, { type: "cloudflare:index/dnsRecord:DnsRecord" });
+    expect(diffPlans(planDocument([rec("A", "1.2.3.4")]), planDocument([rec("AAAA", "::1")])).changed[0]!.replace.map((r) => r.paths)).toEqual([["type"]]);
+    expect(diffPlans(planDocument([rec("A", "1.2.3.4")]), planDocument([rec("A", "1.2.3.5")])).changed[0]!.replace).toEqual([]);
   });
 
   it("a generated password with new rules is a new password", () => {
-    const pw = (length: number) => res("random:index/randomPassword:RandomPassword", "pw", { length, special: false });
-    expect(diffPlans(doc(pw(32)), doc(pw(40))).changed[0]!.replace.map((r) => r.paths)).toEqual([["length"]]);
+    const pw = (length: number) => planResource("pw", { length, special: false }, { type: "random:index/randomPassword:RandomPassword" });
+    expect(diffPlans(planDocument([pw(32)]), planDocument([pw(40)])).changed[0]!.replace.map((r) => r.paths)).toEqual([["length"]]);
   });
 
   it("replacing a resource that is unprotected in the same change is allowed, as the engine allows it", () => {
-    const vm = (node: string, protect: boolean) => res(VM, "vm", { nodeName: node }, { protect });
-    expect(diffPlans(doc(vm("pve1", true)), doc(vm("pve2", true))).errors).toHaveLength(1);
-    expect(diffPlans(doc(vm("pve1", true)), doc(vm("pve2", false))).errors).toEqual([]);
+    const vm = (node: string, protect: boolean) => planResource("vm", { nodeName: node }, { type: VM, protect });
+    expect(diffPlans(planDocument([vm("pve1", true)]), planDocument([vm("pve2", true)])).errors).toHaveLength(1);
+    expect(diffPlans(planDocument([vm("pve1", true)]), planDocument([vm("pve2", false)])).errors).toEqual([]);
   });
 
   it("deleting a protected resource is an error; a rename by alias is neither a delete nor a create", () => {
-    const old = res(VM, "old", { nodeName: "pve1" }, { protect: true });
-    const gone = diffPlans(doc(old), doc());
+    const old = planResource("old", { nodeName: "pve1" }, { type: VM, protect: true });
+    const gone = diffPlans(planDocument([old]), planDocument([]));
     expect(gone.errors.map((e) => e.message)).toEqual([expect.stringContaining("deletes a protected resource")]);
-    const renamed = res(VM, "new", { nodeName: "pve1" }, { protect: true, aliases: [old.urn] });
-    const d = diffPlans(doc(old), doc(renamed));
+    const renamed = planResource("new", { nodeName: "pve1" }, { type: VM, protect: true, aliases: [old.urn] });
+    const d = diffPlans(planDocument([old]), planDocument([renamed]));
     expect([d.added, d.removed, d.errors]).toEqual([[], [], []]);
     expect(d.changed[0]!.renamedFrom).toBe(old.urn);
   });
 
   it("lists changed options", () => {
-    const d = diffPlans(doc(res(VM, "vm", {})), doc(res(VM, "vm", {}, { retainOnDelete: true, ignoreChanges: ["tags"] })));
+    const d = diffPlans(planDocument([planResource("vm", {}, { type: VM })]), planDocument([planResource("vm", {}, { type: VM, retainOnDelete: true, ignoreChanges: ["tags"] })]));
     expect(d.changed[0]!.options.map((o) => [o.path, o.before, o.after])).toEqual([
       ["ignoreChanges", [], ["tags"]],
       ["retainOnDelete", false, true],

@@ -4,6 +4,7 @@
  */
 import { expect } from "vitest";
 import { ConfigError, MissingSecretsError } from "../../core/config/errors";
+import type { PlanDocument, PlanInvoke, PlanResource } from "../../core/render/format";
 import { captureStack, placeholderEnv, type CapturedInvoke, type CapturedResource, type Plan } from "../../core/render/harness";
 import { loadConfigValues, toRawConfig } from "../../core/render/project-files";
 import type { Environment } from "../../core/secrets";
@@ -138,4 +139,40 @@ export class PlanView {
   isSecretInput(resource: CapturedResource, path: string): boolean {
     return resource.secretPaths.some((p) => p === path || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
   }
+}
+
+// ---------------------------------------------------------------- plan documents by hand
+
+/** The URN prefix of the talos stack: `${TALOS_URN}::<type>::<name>`. */
+export const TALOS_URN = "urn:pulumi:talos::homelab";
+
+/**
+ * One resource of a render document (docs/render.md) of the talos stack, as
+ * `render --json` prints it: every option at its default unless `extra` sets
+ * it; a Proxmox VM unless `extra.type` says otherwise.
+ */
+export function planResource(name: string, inputs: Json | Record<string, unknown>, extra: Partial<PlanResource> = {}): PlanResource {
+  const type = extra.type ?? "proxmoxve:index/vmLegacy:VmLegacy";
+  return {
+    urn: `${TALOS_URN}::${type}::${name}`,
+    type,
+    name,
+    parent: null,
+    provider: null,
+    dependsOn: [],
+    protect: false,
+    ignoreChanges: [],
+    replaceOnChanges: [],
+    deleteBeforeReplace: false,
+    retainOnDelete: false,
+    import: null,
+    aliases: [],
+    inputs: inputs as Json,
+    ...extra,
+  };
+}
+
+/** A render document of the talos stack holding these resources, outputs and invokes. */
+export function planDocument(resources: PlanResource[], outputs: Record<string, Json> = {}, invokes: PlanInvoke[] = []): PlanDocument {
+  return { stack: "talos", resources, invokes, outputs };
 }
