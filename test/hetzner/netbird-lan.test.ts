@@ -239,6 +239,7 @@ class FakeNetbird {
       case "PUT /networks/:id":
         return this.saveNetwork(this.find(this.networks, p[1]!), c.body);
       case "DELETE /networks/:id":
+        // Its resources and routers go with it (networks/manager.go DeleteNetwork).
         this.resources = this.resources.filter((r) => r.networkId !== p[1]);
         this.routers = this.routers.filter((r) => r.networkId !== p[1]);
         return this.remove(this.networks, p[1]!, (n) => (this.networks = n));
@@ -756,6 +757,43 @@ describe.skipIf(!hasPython)("netbird-lan.py (skipped only where python3 is not i
     expect(fake.policies.find((x) => x.name === "homelab-edge-to-gateway")!.rules[0]!.destinationResource).toEqual({ id: gateway!.id, type: "host" });
   });
 
+  it("a changed policy and network description are updated in place, keeping the policy's rule", async () => {
+    const fake = await startFake();
+    const ws = workspace();
+    expect((await run(fake, ws)).code).toBe(0);
+    const policy = fake.policies.find((x) => x.name === "homelab-edge-to-gateway")!;
+    const network = fake.networks[0]!;
+    const desired = desiredState();
+    desired.policies[0]!.ports = ["443", "8443"];
+    desired.network.description = "The LAN, for bifrost";
+    ws.setDesired(desired);
+    const before = fake.calls.length;
+
+    expect((await run(fake, ws)).code).toBe(0);
+    const mutations = fake.calls.slice(before).filter((c) => c.method !== "GET");
+    expect(mutations.map((c) => `${c.method} ${c.path}`)).toEqual([`PUT /api/networks/${network.id}`, `PUT /api/policies/${policy.id}`]);
+    expect(mutations[1]!.body.rules[0]).toMatchObject({ id: policy.rules[0]!.id, ports: ["443", "8443"] });
+    expect(fake.policies.find((x) => x.name === "homelab-edge-to-gateway")!.rules).toEqual([expect.objectContaining({ id: policy.rules[0]!.id, ports: ["443", "8443"] })]);
+    expect(fake.networks).toEqual([{ id: network.id, name: "homelab-lan", description: "The LAN, for bifrost" }]);
+  });
+
+  it("deletes a resource it created once it is no longer desired, and leaves one the user added to the network", async () => {
+    const fake = await startFake();
+    const desired = desiredState();
+    desired.network.resources.push({ name: "homelab-nas", description: "", address: "192.168.1.20/32" });
+    const ws = workspace(desired);
+    expect((await run(fake, ws)).code).toBe(0);
+    const nas = fake.resources.find((r) => r.name === "homelab-nas")!;
+    const network = fake.networks[0]!;
+    fake.resources.push({ id: "resource-by-hand", networkId: network.id, name: "printer", description: "", address: "192.168.1.30/32", type: "host", enabled: true, groups: [] });
+    const before = fake.calls.length;
+
+    ws.setDesired(desiredState());
+    expect((await run(fake, ws)).code).toBe(0);
+    expect(fake.calls.slice(before).filter((c) => c.method !== "GET")).toEqual([{ method: "DELETE", path: `/api/networks/${network.id}/resources/${nas.id}`, body: undefined }]);
+    expect(fake.resources.map((r) => r.name).sort()).toEqual(["homelab-gateway", "printer"]);
+  });
+
   it("deletes a policy it created once it is no longer desired, and leaves the user's own policies alone", async () => {
     const fake = await startFake();
     const desired = desiredState();
@@ -773,6 +811,51 @@ describe.skipIf(!hasPython)("netbird-lan.py (skipped only where python3 is not i
     expect(fake.calls.slice(before).filter((c) => c.method !== "GET")).toEqual([{ method: "DELETE", path: `/api/policies/${dropped.id}`, body: undefined }]);
     expect(fake.policies.map((x) => x.name).sort()).toEqual(["Default", "homelab-edge-to-gateway", "my-ssh"]);
     expect(fake.policies.find((x) => x.id === mine.id)).toBeDefined();
+  });
+
+  it("uses a group of a desired name made by hand, leaves a same-named key alone, and stops at a network it did not create", async () => {
+    let token!: Token;
+    const fake = await startFake((f) => (token = f.seedOwner()));
+    const ws = workspace();
+    mkdirSync(ws.state, { recursive: true });
+    writeFileSync(ws.stateFile("token"), `${token.plain}\n`, { mode: 0o600 });
+    // What the README's dashboard steps left behind.
+    const edge = { id: "group-by-hand", name: "homelab-edge" };
+    fake.groups.push(edge);
+    fake.setupKeys.push({ id: "key-by-hand", name: "homelab-bifrost", plain: "CANARYHANDKEY-0001", type: "reusable", autoGroups: [edge.id], usageLimit: 0, ephemeral: false, revoked: false });
+    fake.networks.push({ id: "network-by-hand", name: "homelab-lan", description: "" });
+
+    const r = await run(fake, ws);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("network homelab-lan: one exists that this script did not create");
+    expect(fake.groups.filter((g) => g.name === "homelab-edge")).toEqual([edge]);
+    expect(fake.setupKeys.find((k) => k.id === "key-by-hand")).toMatchObject({ revoked: false, autoGroups: [edge.id] });
+    expect(fake.validKeys("homelab-bifrost").find((k) => k.id !== "key-by-hand")!.autoGroups).toEqual([edge.id]);
+    expect(fake.mutating().filter((c) => /by-hand/.test(c.path))).toEqual([]);
+
+    // Once that network is gone, the run completes, still without touching the rest.
+    fake.networks = [];
+    expect((await run(fake, ws)).code).toBe(0);
+    expect(fake.mutating().filter((c) => /by-hand/.test(c.path))).toEqual([]);
+    expect(fake.networks).toEqual([expect.objectContaining({ name: "homelab-lan" })]);
+  });
+
+  it("a renamed network is created under the new name and the one it replaces deleted", async () => {
+    const fake = await startFake();
+    const ws = workspace();
+    expect((await run(fake, ws)).code).toBe(0);
+    const [old] = fake.networks;
+    const desired = desiredState();
+    desired.network.name = "homelab-home";
+    ws.setDesired(desired);
+
+    expect((await run(fake, ws)).code).toBe(0);
+    expect(fake.networks).toEqual([expect.objectContaining({ name: "homelab-home" })]);
+    expect(fake.networks[0]!.id).not.toBe(old!.id);
+    expect(fake.resources.map((r) => r.networkId)).toEqual([fake.networks[0]!.id]);
+    expect(fake.routers.map((r) => r.networkId)).toEqual([fake.networks[0]!.id]);
+    const policy = fake.policies.find((x) => x.name === "homelab-edge-to-gateway")!;
+    expect(policy.rules[0]!.destinationResource).toEqual({ id: fake.resources[0]!.id, type: "host" });
   });
 
   it("an instance set up before, with no token file, stops with exit 3 and says where to put a token", async () => {

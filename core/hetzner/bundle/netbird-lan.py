@@ -243,112 +243,123 @@ class Managed:
 # Desired state (the contract with the TypeScript side that renders it)
 
 
-def check_desired(d: JSON) -> List[str]:
-    """Every problem of the desired state, each with its JSON path."""
-    problems: List[str] = []
+def is_text(v: Any) -> bool:
+    return isinstance(v, str) and v != ""
 
-    def need(ok: bool, where: str, what: str) -> bool:
+
+def is_names(v: Any) -> bool:
+    return isinstance(v, list) and all(is_text(x) for x in v)
+
+
+def is_int(v: Any, low: int, high: Optional[int] = None) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= low and (high is None or v <= high)
+
+
+def is_port(v: Any) -> bool:
+    return isinstance(v, str) and re.fullmatch(r"[0-9]{1,5}", v) is not None and is_int(int(v), 1, 65535)
+
+
+class DesiredCheck:
+    """Every problem of the desired state, each with its JSON path, found in one pass."""
+
+    def __init__(self) -> None:
+        self.problems: List[str] = []
+        self.groups: List[str] = []
+        self.keys: List[str] = []
+        self.resources: List[str] = []
+
+    def need(self, ok: bool, where: str, what: str) -> bool:
         if not ok:
-            problems.append(f"{where}: {what}")
+            self.problems.append(f"{where}: {what}")
         return ok
 
-    def text(v: Any) -> bool:
-        return isinstance(v, str) and v != ""
+    def unique(self, values: List[str], where: str, what: str) -> None:
+        self.need(len(set(values)) == len(values), where, f"{what} must be unique")
 
-    def names(v: Any) -> bool:
-        return isinstance(v, list) and all(text(x) for x in v)
+    def named(self, item: JSON, where: str, into: List[str]) -> None:
+        if self.need(is_text(item.get("name")), f"{where}.name", "must be a non-empty string"):
+            into.append(item["name"])
+        self.need(isinstance(item.get("description", ""), str), f"{where}.description", "must be a string")
 
-    if not need(isinstance(d, dict), "$", "must be an object"):
-        return problems
-    owner = d.get("owner")
-    if need(isinstance(owner, dict), "owner", "must be an object"):
-        need(text(owner.get("email")), "owner.email", "must be a non-empty string")
-        need(text(owner.get("name")), "owner.name", "must be a non-empty string")
-    groups = d.get("groups")
-    if need(names(groups), "groups", "must be a list of group names"):
-        need(len(set(groups)) == len(groups), "groups", "names must be unique")
-    known_groups = set(groups) if names(groups) else set()
-
-    def group_refs(v: Any, where: str, allow_empty: bool) -> None:
-        if need(names(v), where, "must be a list of names from groups"):
-            need(allow_empty or len(v) > 0, where, "must name at least one group")
+    def group_refs(self, v: Any, where: str, allow_empty: bool) -> None:
+        if self.need(is_names(v), where, "must be a list of names from groups"):
+            self.need(allow_empty or len(v) > 0, where, "must name at least one group")
             for g in v:
-                need(g in known_groups, where, f"{g!r} is not in groups")
+                self.need(g in self.groups, where, f"{g!r} is not in groups")
 
-    keys = d.get("setupKeys")
-    key_names: List[str] = []
-    if need(isinstance(keys, list), "setupKeys", "must be a list"):
+    def objects(self, v: Any, where: str) -> List[Tuple[str, JSON]]:
+        """The objects of a list, with their paths; each non-object is a problem."""
+        if not self.need(isinstance(v, list), where, "must be a list"):
+            return []
+        return [(f"{where}[{i}]", x) for i, x in enumerate(v) if self.need(isinstance(x, dict), f"{where}[{i}]", "must be an object")]
+
+    def run(self, d: JSON) -> List[str]:
+        if not self.need(isinstance(d, dict), "$", "must be an object"):
+            return self.problems
+        self.owner(d.get("owner"))
+        if self.need(is_names(d.get("groups")), "groups", "must be a list of group names"):
+            self.groups = d["groups"]
+            self.unique(self.groups, "groups", "names")
+        self.setup_keys(d.get("setupKeys"))
+        self.need(d.get("agentSetupKey") is None or d.get("agentSetupKey") in self.keys,
+                  "agentSetupKey", "must be null or the name of one of setupKeys")
+        self.network(d.get("network"))
+        self.policies(d.get("policies"))
+        return self.problems
+
+    def owner(self, owner: Any) -> None:
+        if self.need(isinstance(owner, dict), "owner", "must be an object"):
+            self.need(is_text(owner.get("email")), "owner.email", "must be a non-empty string")
+            self.need(is_text(owner.get("name")), "owner.name", "must be a non-empty string")
+
+    def setup_keys(self, keys: Any) -> None:
         files: List[str] = []
-        for i, k in enumerate(keys):
-            at = f"setupKeys[{i}]"
-            if not need(isinstance(k, dict), at, "must be an object"):
-                continue
-            if need(text(k.get("name")), f"{at}.name", "must be a non-empty string"):
-                key_names.append(k["name"])
+        for at, k in self.objects(keys, "setupKeys"):
+            self.named(k, at, self.keys)
             f = k.get("file")
-            if need(text(f) and "/" not in f and not f.startswith(".") and f not in RESERVED_FILES,
-                    f"{at}.file", f"must be a plain file name other than {', '.join(sorted(RESERVED_FILES))}"):
+            if self.need(is_text(f) and "/" not in f and not f.startswith(".") and f not in RESERVED_FILES,
+                         f"{at}.file", f"must be a plain file name other than {', '.join(sorted(RESERVED_FILES))}"):
                 files.append(f)
-            need(k.get("type") in SETUP_KEY_TYPES, f"{at}.type", f"must be one of {', '.join(SETUP_KEY_TYPES)}")
-            group_refs(k.get("autoGroups"), f"{at}.autoGroups", allow_empty=True)
-            need(isinstance(k.get("ephemeral"), bool), f"{at}.ephemeral", "must be true or false")
-            limit = k.get("usageLimit")
-            if need(isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0,
-                    f"{at}.usageLimit", "must be an integer >= 0 (0: unlimited)"):
+            self.need(k.get("type") in SETUP_KEY_TYPES, f"{at}.type", f"must be one of {', '.join(SETUP_KEY_TYPES)}")
+            self.group_refs(k.get("autoGroups"), f"{at}.autoGroups", allow_empty=True)
+            self.need(isinstance(k.get("ephemeral"), bool), f"{at}.ephemeral", "must be true or false")
+            if self.need(is_int(k.get("usageLimit"), 0), f"{at}.usageLimit", "must be an integer >= 0 (0: unlimited)"):
                 # setupkeys_handler.go refuses a one-off key with a limit above 1.
-                need(k.get("type") != "one-off" or limit <= 1, f"{at}.usageLimit", "a one-off key is used once")
-        need(len(set(key_names)) == len(key_names), "setupKeys", "names must be unique")
-        need(len(set(files)) == len(files), "setupKeys", "files must be unique")
-    agent = d.get("agentSetupKey")
-    need(agent is None or agent in key_names, "agentSetupKey", "must be null or the name of one of setupKeys")
+                self.need(k.get("type") != "one-off" or k["usageLimit"] <= 1, f"{at}.usageLimit", "a one-off key is used once")
+        self.unique(self.keys, "setupKeys", "names")
+        self.unique(files, "setupKeys", "files")
 
-    network = d.get("network")
-    resource_names: List[str] = []
-    if need(isinstance(network, dict), "network", "must be an object"):
-        need(text(network.get("name")), "network.name", "must be a non-empty string")
-        need(isinstance(network.get("description", ""), str), "network.description", "must be a string")
+    def network(self, network: Any) -> None:
+        if not self.need(isinstance(network, dict), "network", "must be an object"):
+            return
+        self.named(network, "network", [])
         router = network.get("router")
-        if need(isinstance(router, dict), "network.router", "must be an object"):
-            group_refs(router.get("peerGroups"), "network.router.peerGroups", allow_empty=False)
-            need(isinstance(router.get("masquerade"), bool), "network.router.masquerade", "must be true or false")
-            metric = router.get("metric")
-            need(isinstance(metric, int) and not isinstance(metric, bool) and 1 <= metric <= 9999,
-                 "network.router.metric", "must be an integer from 1 to 9999 (NetworkRouterRequest.metric)")
-        resources = network.get("resources")
-        if need(isinstance(resources, list), "network.resources", "must be a list"):
-            for i, r in enumerate(resources):
-                at = f"network.resources[{i}]"
-                if not need(isinstance(r, dict), at, "must be an object"):
-                    continue
-                if need(text(r.get("name")), f"{at}.name", "must be a non-empty string"):
-                    resource_names.append(r["name"])
-                need(isinstance(r.get("description", ""), str), f"{at}.description", "must be a string")
-                need(normal_address(r.get("address")) is not None, f"{at}.address",
-                     "must be an IP address or a network in CIDR form without host bits")
-            need(len(set(resource_names)) == len(resource_names), "network.resources", "names must be unique")
+        if self.need(isinstance(router, dict), "network.router", "must be an object"):
+            self.group_refs(router.get("peerGroups"), "network.router.peerGroups", allow_empty=False)
+            self.need(isinstance(router.get("masquerade"), bool), "network.router.masquerade", "must be true or false")
+            self.need(is_int(router.get("metric"), 1, 9999), "network.router.metric",
+                      "must be an integer from 1 to 9999 (NetworkRouterRequest.metric)")
+        for at, r in self.objects(network.get("resources"), "network.resources"):
+            self.named(r, at, self.resources)
+            self.need(normal_address(r.get("address")) is not None, f"{at}.address",
+                      "must be an IP address or a network in CIDR form without host bits")
+        self.unique(self.resources, "network.resources", "names")
 
-    policies = d.get("policies")
-    if need(isinstance(policies, list), "policies", "must be a list"):
-        policy_names = []
-        for i, p in enumerate(policies):
-            at = f"policies[{i}]"
-            if not need(isinstance(p, dict), at, "must be an object"):
-                continue
-            if need(text(p.get("name")), f"{at}.name", "must be a non-empty string"):
-                policy_names.append(p["name"])
-            need(isinstance(p.get("description", ""), str), f"{at}.description", "must be a string")
-            group_refs(p.get("sources"), f"{at}.sources", allow_empty=False)
-            need(p.get("destinationResource") in resource_names, f"{at}.destinationResource",
-                 "must be the name of one of network.resources")
+    def policies(self, policies: Any) -> None:
+        names: List[str] = []
+        for at, p in self.objects(policies, "policies"):
+            self.named(p, at, names)
+            self.group_refs(p.get("sources"), f"{at}.sources", allow_empty=False)
+            self.need(p.get("destinationResource") in self.resources, f"{at}.destinationResource",
+                      "must be the name of one of network.resources")
             protocol = p.get("protocol")
-            need(protocol in PROTOCOLS, f"{at}.protocol", f"must be one of {', '.join(PROTOCOLS)}")
+            self.need(protocol in PROTOCOLS, f"{at}.protocol", f"must be one of {', '.join(PROTOCOLS)}")
             ports = p.get("ports", [])
-            if need(isinstance(ports, list) and all(isinstance(x, str) and re.fullmatch(r"[0-9]{1,5}", x) and 1 <= int(x) <= 65535 for x in ports),
-                    f"{at}.ports", "must be a list of port numbers as strings (1..65535)"):
+            if self.need(isinstance(ports, list) and all(is_port(x) for x in ports),
+                         f"{at}.ports", "must be a list of port numbers as strings (1..65535)"):
                 # policies_handler.go: no ports for the all and icmp protocols.
-                need(protocol not in ("all", "icmp") or not ports, f"{at}.ports", f"must be empty for protocol {protocol}")
-        need(len(set(policy_names)) == len(policy_names), "policies", "names must be unique")
-    return problems
+                self.need(protocol not in ("all", "icmp") or not ports, f"{at}.ports", f"must be empty for protocol {protocol}")
+        self.unique(names, "policies", "names")
 
 
 def load_desired(path: str) -> JSON:
@@ -359,7 +370,7 @@ def load_desired(path: str) -> JSON:
         desired = json.loads(text)
     except ValueError as e:
         fail(EXIT_INPUT, f"desired state {path} is not valid JSON: {e}")
-    problems = check_desired(desired)
+    problems = DesiredCheck().run(desired)
     if problems:
         fail(EXIT_INPUT, f"desired state {path} is invalid:\n  " + "\n  ".join(problems))
     return desired
