@@ -5,8 +5,6 @@
  * control-plane apply before the one bootstrap, Talos health after bootstrap,
  * kubeconfig after health, and the Kubernetes API answering last.
  */
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import type * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
@@ -27,6 +25,7 @@ import {
   workerPatch,
 } from "./machine-config";
 import { machineClassOf, TalosNode, type MachineClass } from "./node";
+import { stepScript } from "./step-scripts";
 import { dataDiskDocuments, longhornV2Patch } from "./storage";
 
 export interface TalosClusterArgs {
@@ -57,8 +56,8 @@ export interface TalosClusterArgs {
   readonly configVersion: pulumi.Input<string>;
 }
 
-/** The readiness waits (core/talos/scripts/wait-cluster.sh), one mode per step. */
-export const WAIT_CLUSTER_SCRIPT = readFileSync(path.join(__dirname, "scripts", "wait-cluster.sh"), "utf8");
+/** The readiness waits (core/talos/scripts/wait-cluster.sh with the shared helpers), one mode per step. */
+export const WAIT_CLUSTER_SCRIPT = stepScript("wait-cluster.sh");
 
 /** Inside a Command the script text is the whole command, so `set --` supplies its mode. */
 export function waitCommand(mode: "talos" | "kubernetes"): string {

@@ -29,11 +29,18 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { durationSeconds, type ProxmoxConfig, type UpgradesConfig } from "./config";
 import type { TalosNode } from "./node";
+import { stepScript } from "./step-scripts";
 import { planUpgradeOrder } from "./upgrade-order";
 
-export const NODE_UPGRADE_SCRIPT = readFileSync(path.join(__dirname, "scripts", "upgrade-node.sh"), "utf8");
+/** The node steps' commands: upgrade-node.sh and reboot-node.sh with the shared helpers (lib.sh). */
+export const NODE_UPGRADE_SCRIPT = stepScript("upgrade-node.sh");
+export const NODE_REBOOT_SCRIPT = stepScript("reboot-node.sh");
+/**
+ * The Kubernetes script on its own, without lib.sh: the step's `update`
+ * always runs upgrade-k8s, and any change to this text is an update of the
+ * step on every existing cluster, so it changes only for a reason worth that.
+ */
 export const KUBERNETES_UPGRADE_SCRIPT = readFileSync(path.join(__dirname, "scripts", "upgrade-kubernetes.sh"), "utf8");
-export const NODE_REBOOT_SCRIPT = readFileSync(path.join(__dirname, "scripts", "reboot-node.sh"), "utf8");
 
 /**
  * The Kubernetes script takes its mode as the first argument; inside a

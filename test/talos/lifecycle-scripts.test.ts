@@ -104,6 +104,8 @@ const calls = () => readFileSync(path.join(state, "calls"), "utf8").trim().split
 function run(commandText: string, env: Record<string, string>) {
   const r = spawnSync("bash", ["-c", commandText], {
     encoding: "utf8",
+    // Away from the repo, as on the laptop that runs Pulumi: the command reads no file of it.
+    cwd: root,
     env: { PATH: `${bin}:${process.env["PATH"]}`, HOME: root, TMPDIR: root, FAKE_STATE: state, EXPECTED_TALOSCONFIG: TALOSCONFIG, EXPECTED_KUBECONFIG: KUBECONFIG, POLL_SECONDS: "0", ...env },
   });
   return { status: r.status, out: r.stdout, err: r.stderr };

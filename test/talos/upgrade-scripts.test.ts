@@ -2,108 +2,24 @@
 // that answer like the real tools and record every call: what they skip, what
 // they gate on, what they run, and where the client configs go.
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { kubernetesCommand, NODE_UPGRADE_SCRIPT } from "../../core/talos/upgrades";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { WAIT_CLUSTER_SCRIPT } from "../../core/talos/cluster";
+import { STEP_LIBRARY } from "../../core/talos/step-scripts";
+import { kubernetesCommand, NODE_REBOOT_SCRIPT, NODE_UPGRADE_SCRIPT } from "../../core/talos/upgrades";
+import { KUBECONFIG, MEMBERS_OK, NEW_SCHEMATIC, SCHEMATIC, TALOSCONFIG, TalosTools } from "../helpers/talos-tools";
 
 const hasJq = spawnSync("jq", ["--version"]).status === 0;
 const hasShellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
 const scripts = path.resolve(__dirname, "..", "..", "core", "talos", "scripts");
 
-const SCHEMATIC = "a".repeat(64);
-const NEW_SCHEMATIC = "b".repeat(64);
-const TALOSCONFIG = "context: homelab\ncontexts:\n  homelab:\n    key: c2VjcmV0LWtleS1tYXRlcmlhbA==\n";
-const KUBECONFIG = "apiVersion: v1\nusers:\n  - name: admin\n    user:\n      client-key-data: c2VjcmV0LWt1YmUta2V5\n";
-
-// State lives in files so the fake tools can change what they report (an upgrade
-// changes the running version). Every call is logged with the config file's
-// path, mode and whether its content is the one passed in.
-const TALOSCTL = String.raw`#!/usr/bin/env bash
-set -euo pipefail
-state="$FAKE_STATE"
-mode="$(stat -c %a "$TALOSCONFIG" 2>/dev/null || stat -f %Lp "$TALOSCONFIG")"
-same=no; cmp -s "$TALOSCONFIG" <(printf '%s' "$EXPECTED_TALOSCONFIG") && same=yes
-echo "talosctl $* | cfg=$TALOSCONFIG mode=$mode same=$same" >>"$state/calls"
-args=" $* "
-case "$args" in
-  *" get version "*) printf '{"node":"n","spec":{"name":"Talos","version":"%s"}}\n' "$(cat "$state/version")" ;;
-  *" get extensions "*)
-    printf '{"spec":{"image":"0.sqsh","metadata":{"name":"qemu-guest-agent","version":"10.0.2"}}}\n'
-    printf '{"spec":{"image":"1.sqsh","metadata":{"name":"schematic","version":"%s"}}}\n' "$(cat "$state/schematic")" ;;
-  *" get machinestatus "*) echo '{"spec":{"stage":"running","status":{"ready":true}}}' ;;
-  *" get services etcd "*) printf '{"spec":{"running":true,"healthy":%s}}\n' "$(cat "$state/etcd-healthy")" ;;
-  *" etcd members "*) cat "$state/members" ;;
-  *" upgrade-k8s "*)
-    if [[ "$args" != *" --dry-run "* ]]; then echo "$FAKE_K8S_AFTER" >"$state/k8s"; fi ;;
-  *" upgrade "*)
-    if [[ -f "$state/upgrade-to" ]]; then cat "$state/upgrade-to-version" >"$state/version"; cat "$state/upgrade-to" >"$state/schematic"; fi ;;
-  *) echo "unexpected: $*" >&2; exit 3 ;;
-esac
-`;
-
-const KUBECTL = String.raw`#!/usr/bin/env bash
-set -euo pipefail
-state="$FAKE_STATE"
-same=no; cmp -s "$KUBECONFIG" <(printf '%s' "$EXPECTED_KUBECONFIG") && same=yes
-mode="$(stat -c %a "$KUBECONFIG" 2>/dev/null || stat -f %Lp "$KUBECONFIG")"
-echo "kubectl $* | cfg=$KUBECONFIG mode=$mode same=$same" >>"$state/calls"
-v="$(cat "$state/k8s")"
-[[ -n "$v" ]] || exit 0  # a cluster that lists nothing yet
-case " $* " in
-  *" get pods "*) for c in kube-apiserver kube-controller-manager kube-scheduler; do echo "registry.k8s.io/$c:$v"; done ;;
-  *" get nodes "*) printf '%s\n%s\n' "$v" "$v" ;;
-  *) exit 3 ;;
-esac
-`;
-
-const MEMBERS_OK = [
-  "NODE         ID                 HOSTNAME   PEER URLS                  CLIENT URLS                LEARNER",
-  "10.10.0.12   2ad0fe0b8cba0e2c   k8s-cp-1   https://10.10.0.11:2380   https://10.10.0.11:2379   false",
-  "10.10.0.12   6b3bfc2a7cf67171   k8s-cp-2   https://10.10.0.12:2380   https://10.10.0.12:2379   false",
-  "10.10.0.12   8c2a1b1a2dd5e4f0   k8s-cp-3   https://10.10.0.13:2380   https://10.10.0.13:2379   false",
-].join("\n");
-
-let root: string;
-let bin: string;
-let state: string;
-beforeAll(() => {
-  root = mkdtempSync(path.join(tmpdir(), "upgrade-scripts-"));
-  bin = path.join(root, "bin");
-  state = path.join(root, "state");
-  spawnSync("mkdir", ["-p", bin, state]);
-  writeFileSync(path.join(bin, "talosctl"), TALOSCTL);
-  writeFileSync(path.join(bin, "kubectl"), KUBECTL);
-  chmodSync(path.join(bin, "talosctl"), 0o755);
-  chmodSync(path.join(bin, "kubectl"), 0o755);
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function setState(files: Record<string, string>) {
-  rmSync(state, { recursive: true, force: true });
-  spawnSync("mkdir", ["-p", state]);
-  for (const [name, content] of Object.entries({ calls: "", ...files })) writeFileSync(path.join(state, name), content);
-}
-const calls = () => readFileSync(path.join(state, "calls"), "utf8").trim().split("\n").filter(Boolean);
-
-/** Runs a command string the way the Command resource does: `bash -c <create>` with the step's environment. */
-function run(commandText: string, env: Record<string, string>) {
-  const r = spawnSync("bash", ["-c", commandText], {
-    encoding: "utf8",
-    env: {
-      PATH: `${bin}:${process.env["PATH"]}`,
-      HOME: root,
-      TMPDIR: root,
-      FAKE_STATE: state,
-      EXPECTED_TALOSCONFIG: TALOSCONFIG,
-      EXPECTED_KUBECONFIG: KUBECONFIG,
-      POLL_SECONDS: "0",
-      ...env,
-    },
-  });
-  return { status: r.status, out: r.stdout, err: r.stderr };
-}
+const tools = new TalosTools();
+afterAll(() => tools.remove());
+const setState = (files: Record<string, string>) => tools.setState(files);
+const calls = () => tools.calls();
+const run = (commandText: string, env: Record<string, string>) => tools.run(commandText, env);
+const expectCleanRun = (result: { status: number | null; out: string; err: string }) => tools.expectCleanRun(result);
 
 const nodeEnv = (overrides: Record<string, string> = {}) => ({
   HOMELAB_TALOSCONFIG: TALOSCONFIG,
@@ -117,13 +33,6 @@ const nodeEnv = (overrides: Record<string, string> = {}) => ({
   GATE_SECONDS: "1200",
   ...overrides,
 });
-
-/** After every run: no config file left behind in the temp dir, nothing secret printed. */
-function expectCleanRun(result: { out: string; err: string }) {
-  const leftovers = spawnSync("find", [root, "-path", bin, "-prune", "-o", "-path", state, "-prune", "-o", "-type", "f", "-print"], { encoding: "utf8" });
-  expect(leftovers.stdout.trim()).toBe("");
-  for (const secret of ["c2VjcmV0LWtleS1tYXRlcmlhbA==", "c2VjcmV0LWt1YmUta2V5"]) expect(result.out + result.err).not.toContain(secret);
-}
 
 describe.skipIf(!hasJq)("upgrade-node.sh (skipped only where jq is not installed)", () => {
   beforeEach(() => setState({ version: "v1.13.9", schematic: SCHEMATIC, "etcd-healthy": "true", members: MEMBERS_OK }));
@@ -142,7 +51,8 @@ describe.skipIf(!hasJq)("upgrade-node.sh (skipped only where jq is not installed
 
   it("gives talosctl the config as a private file (mode 600) with exactly the secret's content", () => {
     run(NODE_UPGRADE_SCRIPT, nodeEnv());
-    for (const call of calls()) expect(call).toMatch(/cfg=\S+\/talosconfig mode=600 same=yes$/);
+    // …and no longer in its environment.
+    for (const call of calls()) expect(call).toMatch(/ \| env=clean cfg=\S+\/talosconfig mode=600 same=yes$/);
   });
 
   it("upgrades a control plane only after etcd is healthy with all three members, then checks what it runs and etcd again", () => {
@@ -209,7 +119,7 @@ describe("upgrade-kubernetes.sh", () => {
     expect(r.status, r.err).toBe(0);
     expect(r.out).toContain("nothing to do");
     expect(calls().some((c) => c.includes("upgrade-k8s"))).toBe(false);
-    for (const call of calls()) expect(call).toMatch(/mode=600 same=yes$/);
+    for (const call of calls()) expect(call).toMatch(/ \| env=clean cfg=\S+ mode=600 same=yes$/);
     expectCleanRun(r);
   });
 
@@ -245,12 +155,24 @@ describe("upgrade-kubernetes.sh", () => {
 });
 
 describe.skipIf(!hasShellcheck)("shellcheck (skipped only where shellcheck is not installed)", () => {
-  it("passes on both upgrade scripts", () => {
-    const r = spawnSync("shellcheck", ["--severity=style", path.join(scripts, "upgrade-node.sh"), path.join(scripts, "upgrade-kubernetes.sh")], { encoding: "utf8" });
+  // What runs is the command text, so that is what is linted: lib.sh, then the script.
+  const lint = (text: string) => spawnSync("shellcheck", ["--severity=style", "--shell=bash", "-"], { input: text, encoding: "utf8" });
+
+  it("passes on the shared helpers and on every command the upgrade, reboot and readiness steps run", () => {
+    const commands = { "lib.sh": STEP_LIBRARY, "upgrade-node": NODE_UPGRADE_SCRIPT, "reboot-node": NODE_REBOOT_SCRIPT, "upgrade-kubernetes confirm": kubernetesCommand("confirm"), "upgrade-kubernetes upgrade": kubernetesCommand("upgrade"), "wait-cluster": WAIT_CLUSTER_SCRIPT };
+    for (const [name, text] of Object.entries(commands)) {
+      const r = lint(text);
+      expect(r.status, `${name}:\n${r.stdout}`).toBe(0);
+    }
+  });
+
+  it("passes on the upgrade scripts as files", () => {
+    const r = spawnSync("shellcheck", ["--severity=style", path.join(scripts, "lib.sh"), path.join(scripts, "upgrade-kubernetes.sh")], { encoding: "utf8" });
     expect(r.status, r.stdout).toBe(0);
   });
 });
 
 it("the fake tools exist (guards the stand-ins above)", () => {
-  expect(existsSync(path.join(bin, "talosctl"))).toBe(true);
+  expect(existsSync(path.join(tools.bin, "talosctl"))).toBe(true);
+  expect(readFileSync(path.join(tools.bin, "kubectl"), "utf8")).toContain("kubectl");
 });

@@ -5,17 +5,23 @@
 //   bumped  a new Talos and Kubernetes version, workers in batches of 2
 //   gpuExt  one more GPU extension (a new GPU schematic), nothing else
 //   disabled  upgrades.enabled false
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatConfigPath } from "../../core/config/errors";
 import type { CapturedResource } from "../../core/render/harness";
-import { render, renderConfigError, type PlanView } from "../helpers/plan";
+import { STEP_LIBRARY } from "../../core/talos/step-scripts";
+import { NODE_UPGRADE_SCRIPT } from "../../core/talos/upgrades";
+import { nonEmpty, render, renderConfigError, type PlanView } from "../helpers/plan";
+import { MEMBERS_OK, TalosTools } from "../helpers/talos-tools";
 
 const COMMAND = "command:local:Command";
 const scripts = path.resolve(__dirname, "..", "..", "core", "talos", "scripts");
-const NODE_SCRIPT = readFileSync(path.join(scripts, "upgrade-node.sh"), "utf8");
+/** What a node step runs: the shared helpers (lib.sh), then upgrade-node.sh. */
+const NODE_SCRIPT = NODE_UPGRADE_SCRIPT;
 const K8S_SCRIPT = readFileSync(path.join(scripts, "upgrade-kubernetes.sh"), "utf8");
+const hasJq = spawnSync("jq", ["--version"]).status === 0;
 
 const CPS = ["k8s-cp-1", "k8s-cp-2", "k8s-cp-3"];
 const WORKERS = ["k8s-worker-1", "k8s-worker-2"];
@@ -50,6 +56,21 @@ const step = (plan: PlanView, node: string) => plan.one(`upgrades-node-${node}`,
 const k8s = (plan: PlanView) => plan.one("upgrades-kubernetes", COMMAND);
 const env = (r: CapturedResource) => r.values["environment"] as Record<string, string>;
 const directlyAfter = (a: CapturedResource, b: CapturedResource) => a.dependsOn.includes(b.urn);
+
+// Stand-ins for talosctl and kubectl (test/helpers/talos-tools.ts), to run the plan's own commands.
+const tools = new TalosTools();
+afterAll(() => tools.remove());
+/** Runs a node step's `create` as the Command resource would, with the step's environment, against a node in `state`. */
+function runNodeStep(r: CapturedResource, state: Record<string, string>) {
+  tools.setState({ "etcd-healthy": "true", members: MEMBERS_OK, ...state });
+  return tools.run(r.values["create"] as string, { ...env(r), EXPECTED_TALOSCONFIG: env(r)["HOMELAB_TALOSCONFIG"]! });
+}
+/** The node's target from its step: the Talos version and the schematic id. */
+const target = (r: CapturedResource) => {
+  const [, schematic, version] = /\/([0-9a-f]{64}):(v[\d.]+)$/.exec(env(r)["TARGET_IMAGE"]!)!;
+  return { version: version!, schematic: schematic! };
+};
+const toolCalls = () => tools.calls().map((c) => c.split(" | ")[0]!);
 
 describe("upgrade steps", () => {
   it("has one upgrade and one reboot step per node and one Kubernetes step, all local commands under the Upgrades component", () => {
@@ -92,10 +113,33 @@ describe("upgrade steps", () => {
     expect(directlyAfter(cp3!, cp2!)).toBe(true);
     expect(base.dependsOn(cp1!, cp2!)).toBe(false);
     for (const cp of [cp1!, cp2!, cp3!]) expect(env(cp)).toMatchObject({ CONTROL_PLANE_IPS: "10.10.0.11,10.10.0.12,10.10.0.13", GATE_SECONDS: "600" });
-    // The gate sits between the version check and the upgrade, for control planes only.
-    const gate = NODE_SCRIPT.indexOf('wait_for "a healthy etcd before upgrading" etcd_healthy');
-    expect(NODE_SCRIPT.lastIndexOf("if [[ $NODE_CLASS == controlplane ]]; then", gate)).toBeGreaterThan(NODE_SCRIPT.indexOf("if runs_target; then"));
+    // The gate (lib.sh, for control planes only: the next test runs it) sits between the version check and the upgrade.
+    const gate = NODE_SCRIPT.indexOf("\netcd_gate_before upgrading\n");
+    expect(gate).toBeGreaterThan(NODE_SCRIPT.indexOf("if runs_target; then"));
     expect(gate).toBeLessThan(NODE_SCRIPT.indexOf('talosctl --nodes "$NODE_IP" upgrade'));
+  });
+
+  it.skipIf(!hasJq)("run for real, a control plane's step reads what the node runs, then gates on etcd, then upgrades it; a worker's has no gate (skipped only where jq is not installed)", () => {
+    for (const node of ["k8s-cp-2", "k8s-worker-1"]) {
+      const s = step(base, node);
+      const { version, schematic } = target(s);
+      const r = runNodeStep(s, { version: "v1.13.8", schematic, "upgrade-to": schematic, "upgrade-to-version": version });
+      expect(r.status, r.err).toBe(0);
+      const ip = env(s)["NODE_IP"]!;
+      const seq = toolCalls();
+      expect(seq.slice(0, 2)).toEqual([`talosctl --nodes ${ip} get version --output json`, `talosctl --nodes ${ip} get extensions --output json`]);
+      const upgrade = seq.findIndex((c) => c.startsWith(`talosctl --nodes ${ip} upgrade --image ${env(s)["TARGET_IMAGE"]} `));
+      expect(seq.filter((c) => c.includes(" upgrade "))).toEqual([seq[upgrade]]);
+      const gate = seq.slice(2, upgrade);
+      if (node === "k8s-cp-2") {
+        expect(gate).toEqual([
+          ...CPS.map((_, i) => `talosctl --nodes 10.10.0.1${i + 1} get services etcd --output json`),
+          `talosctl --nodes ${ip} etcd members`,
+        ]);
+        expect(seq.slice(upgrade + 1)).toContain(`talosctl --nodes ${ip} etcd members`);
+      } else expect(seq.some((c) => c.includes("etcd"))).toBe(false);
+      tools.expectCleanRun(r);
+    }
   });
 
   it("starts only once the cluster is up (kubeconfig fetched after the health wait) and every node holds its new config", () => {
@@ -232,8 +276,18 @@ describe("secrecy", () => {
       expect(script).toContain("trap 'rm -rf \"$workdir\"' EXIT");
       expect(script).toContain("umask 077");
       expect(script).not.toMatch(/set -x|echo "\$HOMELAB_|printf '%s\\n' "\$HOMELAB_/);
-      expect(script).toMatch(/unset HOMELAB_TALOSCONFIG/);
+      // Unset itself, or moved into a file by lib.sh's helper, which unsets it.
+      expect(script).toMatch(/unset HOMELAB_TALOSCONFIG|\nsecret_to_file HOMELAB_TALOSCONFIG talosconfig\n/);
     }
+    expect(STEP_LIBRARY).toMatch(/\nsecret_to_file\(\) \{.*\n(?: {2}.*\n)*? {2}unset "\$1"\n\}\n/);
+  });
+
+  it.skipIf(!hasJq)("run for real, a node step hands talosctl the config only as a private file, not in its environment, and leaves no file behind (skipped only where jq is not installed)", () => {
+    const s = step(base, "k8s-cp-1");
+    const r = runNodeStep(s, target(s));
+    expect(r.status, r.err).toBe(0);
+    for (const call of nonEmpty(tools.calls())) expect(call).toMatch(/ \| env=clean cfg=\S+\/talosconfig mode=600 same=yes$/);
+    tools.expectCleanRun(r, [String(base.output("talosconfig")), /key: (\S+)/.exec(String(base.output("talosconfig")))![1]!]);
   });
 });
 

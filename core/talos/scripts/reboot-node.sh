@@ -27,28 +27,21 @@
 #   GATE_SECONDS             how long to wait for etcd, the reboot and the node
 # Optional: POLL_SECONDS between polls (default 10).
 # Needs curl, jq, talosctl and kubectl on PATH (`just doctor`).
+# Runs after lib.sh, the helpers the step scripts share: the step's command is
+# both texts (core/talos/step-scripts.ts).
 set -euo pipefail
 
 : "${HOMELAB_TALOSCONFIG:?}" "${HOMELAB_KUBECONFIG:?}" "${HOMELAB_PROXMOX_SECRET:?}"
 : "${PROXMOX_AUTH:?}" "${PROXMOX_ENDPOINT:?}" "${PROXMOX_INSECURE:?}" "${PROXMOX_HOST:?}" "${VM_ID:?}"
 : "${NODE_NAME:?}" "${NODE_IP:?}" "${NODE_CLASS:?}" "${CONTROL_PLANE_IPS:?}" "${DRAIN_TIMEOUT:?}" "${GATE_SECONDS:?}"
 
-log() { printf '%s: %s\n' "$NODE_NAME" "$*"; }
-fail() {
-  printf '%s: %s\n' "$NODE_NAME" "$*" >&2
-  exit 1
-}
+log_as "$NODE_NAME"
 
-# Credentials live only in a private temp dir for this run, never on a command line.
-workdir="$(mktemp -d)"
-trap 'rm -rf "$workdir"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
-umask 077
-printf '%s' "$HOMELAB_TALOSCONFIG" >"$workdir/talosconfig"
-printf '%s' "$HOMELAB_KUBECONFIG" >"$workdir/kubeconfig"
-printf '%s' "$HOMELAB_PROXMOX_SECRET" >"$workdir/proxmox-secret"
-unset HOMELAB_TALOSCONFIG HOMELAB_KUBECONFIG HOMELAB_PROXMOX_SECRET
+# Credentials live only in a private temp dir for this run (lib.sh), never on a command line.
+make_private_workdir
+secret_to_file HOMELAB_TALOSCONFIG talosconfig
+secret_to_file HOMELAB_KUBECONFIG kubeconfig
+secret_to_file HOMELAB_PROXMOX_SECRET proxmox-secret
 export TALOSCONFIG="$workdir/talosconfig" KUBECONFIG="$workdir/kubeconfig"
 
 api="${PROXMOX_ENDPOINT%/}/api2/json"
@@ -74,17 +67,6 @@ else
 fi
 pve() { curl --config "$curl_config" "$@"; }
 
-# Polls a check every POLL_SECONDS (10) until it passes or GATE_SECONDS run out.
-wait_for() {
-  local what="$1" deadline
-  shift
-  deadline=$((SECONDS + GATE_SECONDS))
-  until "$@"; do
-    ((SECONDS < deadline)) || fail "gave up after ${GATE_SECONDS}s waiting for $what"
-    sleep "${POLL_SECONDS:-10}"
-  done
-}
-
 # Keys Proxmox holds as pending (a new value, or a deletion) for this VM, one per line.
 pending_keys() {
   pve "$api/$vm_path/pending" | jq -r '.data[] | select(has("pending") or has("delete")) | .key'
@@ -97,25 +79,12 @@ if [[ -z $pending ]]; then
 fi
 log "VM $VM_ID on $PROXMOX_HOST has pending changes ($(tr '\n' ' ' <<<"$pending")); rebooting it through Proxmox"
 
-# etcd is healthy with every control plane a voting member (see upgrade-node.sh).
-etcd_healthy() {
-  local ip members expected cps
-  IFS=, read -ra cps <<<"$CONTROL_PLANE_IPS"
-  expected="${#cps[@]}"
-  for ip in "${cps[@]}"; do
-    [[ "$(talosctl --nodes "$ip" get services etcd --output json 2>/dev/null | jq -r '.spec.healthy')" == true ]] || return 1
-  done
-  members="$(talosctl --nodes "$NODE_IP" etcd members 2>/dev/null | awk 'NR > 1 && $NF == "false" { n++ } NR > 1 && $NF != "false" { l++ } END { print (l ? -1 : n + 0) }')" || return 1
-  [[ $members == "$expected" ]]
-}
 machine_ready() {
   [[ "$(talosctl --nodes "$NODE_IP" get machinestatus --output json 2>/dev/null | jq -r '.spec.status.ready')" == true ]]
 }
 
-if [[ $NODE_CLASS == controlplane ]]; then
-  log "waiting for etcd to be healthy with all control planes as members"
-  wait_for "a healthy etcd before rebooting" etcd_healthy
-fi
+# Control planes only: etcd healthy with every member (the gate, lib.sh).
+etcd_gate_before rebooting
 
 kubectl drain "$NODE_NAME" --ignore-daemonsets --delete-emptydir-data --timeout "$DRAIN_TIMEOUT"
 
@@ -130,9 +99,7 @@ wait_for "Proxmox to reboot VM $VM_ID" task_done
 wait_for "the node to report ready" machine_ready
 kubectl uncordon "$NODE_NAME"
 
-if [[ $NODE_CLASS == controlplane ]]; then
-  wait_for "etcd to be healthy again after the reboot" etcd_healthy
-fi
+etcd_gate_after "the reboot"
 pending="$(pending_keys)" || fail "could not read the VM's pending changes from Proxmox"
 [[ -z $pending ]] || fail "rebooted, but Proxmox still holds pending changes: $(tr '\n' ' ' <<<"$pending")"
 log "rebooted; the VM runs its configured hardware"

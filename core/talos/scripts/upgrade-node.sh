@@ -17,40 +17,20 @@
 #   GATE_SECONDS         how long to wait for the node's API and for etcd health
 # Optional: POLL_SECONDS between health polls (default 10).
 # Needs talosctl and jq on PATH (`just doctor`).
+# Runs after lib.sh, the helpers the step scripts share: the step's command is
+# both texts (core/talos/step-scripts.ts).
 set -euo pipefail
 
 : "${HOMELAB_TALOSCONFIG:?HOMELAB_TALOSCONFIG must hold the talosctl config}"
 : "${NODE_NAME:?}" "${NODE_IP:?}" "${NODE_CLASS:?}" "${TARGET_IMAGE:?}" "${CONTROL_PLANE_IPS:?}"
 : "${NODE_TIMEOUT:?}" "${DRAIN_TIMEOUT:?}" "${GATE_SECONDS:?}"
 
-log() { printf '%s: %s\n' "$NODE_NAME" "$*"; }
-fail() {
-  printf '%s: %s\n' "$NODE_NAME" "$*" >&2
-  exit 1
-}
+log_as "$NODE_NAME"
 
-# The client config lives only in a private temp dir for this run; the trap
-# removes it on every exit, and signals are turned into exits so it runs then too.
-workdir="$(mktemp -d)"
-trap 'rm -rf "$workdir"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
-umask 077
-printf '%s' "$HOMELAB_TALOSCONFIG" >"$workdir/talosconfig"
-chmod 600 "$workdir/talosconfig"
-unset HOMELAB_TALOSCONFIG
+# The client config lives only in a private temp dir for this run (lib.sh).
+make_private_workdir
+secret_to_file HOMELAB_TALOSCONFIG talosconfig
 export TALOSCONFIG="$workdir/talosconfig"
-
-# Polls a check every POLL_SECONDS (10) until it passes or GATE_SECONDS run out.
-wait_for() {
-  local what="$1" deadline
-  shift
-  deadline=$((SECONDS + GATE_SECONDS))
-  until "$@"; do
-    ((SECONDS < deadline)) || fail "gave up after ${GATE_SECONDS}s waiting for $what"
-    sleep "${POLL_SECONDS:-10}"
-  done
-}
 
 # The installer reference names both halves of what a node runs.
 want_version="${TARGET_IMAGE##*:}"
@@ -76,21 +56,6 @@ machine_ready() {
   [[ "$(talosctl --nodes "$NODE_IP" get machinestatus --output json | jq -r '.spec.status.ready')" == true ]]
 }
 
-# etcd is healthy with every control plane a voting member: the service
-# reports healthy on each control plane, and this node sees exactly that many
-# members, none a learner. Taking one member down is only safe then.
-etcd_healthy() {
-  local ip members expected cps
-  IFS=, read -ra cps <<<"$CONTROL_PLANE_IPS"
-  expected="${#cps[@]}"
-  for ip in "${cps[@]}"; do
-    [[ "$(talosctl --nodes "$ip" get services etcd --output json 2>/dev/null | jq -r '.spec.healthy')" == true ]] || return 1
-  done
-  # Table: a header, then one row per member ending in the LEARNER column.
-  members="$(talosctl --nodes "$NODE_IP" etcd members 2>/dev/null | awk 'NR > 1 && $NF == "false" { n++ } NR > 1 && $NF != "false" { l++ } END { print (l ? -1 : n + 0) }')" || return 1
-  [[ $members == "$expected" ]]
-}
-
 # Never decide on a failed read: an unreachable node is waited for, not upgraded.
 wait_for "the node's Talos API to answer" read_running
 if runs_target; then
@@ -99,10 +64,8 @@ if runs_target; then
 fi
 log "runs Talos ${version} with schematic ${schematic:-none}; upgrading to $TARGET_IMAGE"
 
-if [[ $NODE_CLASS == controlplane ]]; then
-  log "waiting for etcd to be healthy with all control planes as members"
-  wait_for "a healthy etcd before upgrading" etcd_healthy
-fi
+# Control planes only: etcd healthy with every member (the gate, lib.sh).
+etcd_gate_before upgrading
 
 # Talos 1.13 upgrades through the lifecycle API: pull the installer, install to
 # the inactive boot slot (data is kept), cordon and drain, reboot, wait for the
@@ -120,7 +83,5 @@ wait_for "the node to report ready" machine_ready
 wait_for "the node's Talos API to answer" read_running
 runs_target || fail "came back running Talos $version with schematic ${schematic:-none}, not $TARGET_IMAGE: Talos rolled back; see talosctl -n $NODE_IP dmesg"
 
-if [[ $NODE_CLASS == controlplane ]]; then
-  wait_for "etcd to be healthy again after the upgrade" etcd_healthy
-fi
+etcd_gate_after "the upgrade"
 log "upgraded to Talos $want_version with schematic $want_schematic"

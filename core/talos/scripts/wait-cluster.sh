@@ -25,6 +25,8 @@
 #   kubernetes mode:  HOMELAB_KUBECONFIG (the content, a Pulumi secret; never printed)
 # Optional: POLL_SECONDS between polls (default 5).
 # Needs talosctl, kubectl and jq on PATH (`just doctor`).
+# Runs after lib.sh, the helpers the step scripts share: the step's command is
+# both texts (core/talos/step-scripts.ts).
 set -euo pipefail
 
 mode="${1:-}"
@@ -34,56 +36,36 @@ mode="${1:-}"
 }
 : "${WAIT_SECONDS:?}"
 
-log() { printf 'cluster: %s\n' "$*"; }
+log_as cluster
 
-# Client configs live only in a private temp dir for this run.
-workdir="$(mktemp -d)"
-trap 'rm -rf "$workdir"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
-umask 077
+# Client configs live only in a private temp dir for this run (lib.sh).
+make_private_workdir
 
 deadline=$((SECONDS + WAIT_SECONDS))
-# Polls a check until it passes or the one deadline for this run passes.
-wait_for() {
-  local what="$1"
-  shift
-  log "waiting for $what"
-  until "$@"; do
-    ((SECONDS < deadline)) || {
-      echo "cluster: gave up after ${WAIT_SECONDS}s waiting for $what" >&2
-      exit 1
-    }
-    sleep "${POLL_SECONDS:-5}"
-  done
+# Polls a check every POLL_SECONDS (5) until it passes or the one deadline for this run passes.
+wait_within_run() { # what check…
+  log "waiting for $1"
+  poll_until "$deadline" 5 "gave up after ${WAIT_SECONDS}s waiting for $1" "${@:2}"
 }
 
+api_ready() { kubectl get --raw /readyz >/dev/null 2>&1; }
 if [[ $mode == kubernetes ]]; then
   : "${HOMELAB_KUBECONFIG:?HOMELAB_KUBECONFIG must hold the admin kubeconfig}"
-  printf '%s' "$HOMELAB_KUBECONFIG" >"$workdir/kubeconfig"
-  chmod 600 "$workdir/kubeconfig"
-  unset HOMELAB_KUBECONFIG
+  secret_to_file HOMELAB_KUBECONFIG kubeconfig
   export KUBECONFIG="$workdir/kubeconfig"
-  api_ready() { kubectl get --raw /readyz >/dev/null 2>&1; }
-  wait_for "the Kubernetes API server to answer /readyz" api_ready
+  wait_within_run "the Kubernetes API server to answer /readyz" api_ready
   log "the Kubernetes API server is ready"
   exit 0
 fi
 
 : "${HOMELAB_TALOSCONFIG:?HOMELAB_TALOSCONFIG must hold the talosctl config}"
 : "${CONTROL_PLANE_IPS:?}"
-printf '%s' "$HOMELAB_TALOSCONFIG" >"$workdir/talosconfig"
-chmod 600 "$workdir/talosconfig"
-unset HOMELAB_TALOSCONFIG
+secret_to_file HOMELAB_TALOSCONFIG talosconfig
 export TALOSCONFIG="$workdir/talosconfig"
 
 IFS=, read -ra control_planes <<<"$CONTROL_PLANE_IPS"
 IFS=, read -ra workers <<<"${WORKER_IPS:-}"
 all_nodes=("${control_planes[@]}" "${workers[@]}")
-
-service_healthy() { # ip service
-  [[ "$(talosctl --nodes "$1" get services "$2" --output json 2>/dev/null | jq -r '.spec.healthy')" == true ]]
-}
 
 # Every node's Talos API answers and its machine has finished booting.
 nodes_booted() {
@@ -95,12 +77,11 @@ nodes_booted() {
 
 # etcd healthy on every control plane, and each control plane sees exactly
 # that many members, none of them a learner.
-etcd_healthy() {
+etcd_healthy_everywhere() {
   local ip members
   for ip in "${control_planes[@]}"; do
     service_healthy "$ip" etcd || return 1
-    # Table: a header, then one row per member ending in the LEARNER column.
-    members="$(talosctl --nodes "$ip" etcd members 2>/dev/null | awk 'NR > 1 && $NF == "false" { n++ } NR > 1 && $NF != "false" { l++ } END { print (l ? -1 : n + 0) }')" || return 1
+    members="$(etcd_voting_members "$ip")" || return 1
     [[ $members == "${#control_planes[@]}" ]] || return 1
   done
 }
@@ -110,7 +91,7 @@ kubelets_healthy() {
   for ip in "${control_planes[@]}"; do service_healthy "$ip" kubelet || return 1; done
 }
 
-wait_for "every node's Talos API to answer and finish booting" nodes_booted
-wait_for "etcd to be healthy with every control plane as a member" etcd_healthy
-wait_for "the kubelet to be healthy on every control plane" kubelets_healthy
+wait_within_run "every node's Talos API to answer and finish booting" nodes_booted
+wait_within_run "etcd to be healthy with every control plane as a member" etcd_healthy_everywhere
+wait_within_run "the kubelet to be healthy on every control plane" kubelets_healthy
 log "Talos reports ${#all_nodes[@]} nodes booted, etcd and the control-plane kubelets healthy"
