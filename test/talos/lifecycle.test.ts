@@ -5,6 +5,7 @@ import YAML from "yaml";
 import { captureStack, placeholderEnv } from "../../core/render/harness";
 import { loadRawConfig } from "../../core/render/project-files";
 import { WAIT_CLUSTER_SCRIPT } from "../../core/talos/cluster";
+import { NODE_REBOOT_SCRIPT } from "../../core/talos/upgrades";
 import { dataDiskDocuments, dataDiskSerial, longhornV2Patch } from "../../core/talos/storage";
 import { nonEmpty, render, renderConfigError, type PlanView } from "../helpers/plan";
 
@@ -122,6 +123,13 @@ describe("reboots in order, never on their own", () => {
       PROXMOX_ENDPOINT: "https://10.10.0.2:8006/",
       PROXMOX_INSECURE: "false",
     });
+  });
+
+  it("runs the reboot script (with the shared helpers) as `create` and has no `update`: an edit of either runs it once more, and it first reads the VM's pending changes (test/talos/lifecycle-scripts.test.ts)", () => {
+    for (const n of NODES) {
+      expect(reboot(plan, n).values["create"], n).toBe(NODE_REBOOT_SCRIPT);
+      expect(reboot(plan, n).values["update"], n).toBeUndefined();
+    }
   });
 
   it("a CPU type change on every VM is planned as VM updates plus one reboot step per node, chained: control planes one at a time, etcd-gated", () => {

@@ -6,6 +6,7 @@
 //   gpuExt  one more GPU extension (a new GPU schematic), nothing else
 //   disabled  upgrades.enabled false
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -288,6 +289,33 @@ describe("secrecy", () => {
     expect(r.status, r.err).toBe(0);
     for (const call of nonEmpty(tools.calls())) expect(call).toMatch(/ \| env=clean cfg=\S+\/talosconfig mode=600 same=yes$/);
     tools.expectCleanRun(r, [String(base.output("talosconfig")), /key: (\S+)/.exec(String(base.output("talosconfig")))![1]!]);
+  });
+});
+
+describe("what an edit of the scripts re-runs on an existing cluster", () => {
+  // A step's command text is one of its inputs: the command provider updates a
+  // step whose text changed and runs it again (`update`, or `create` when
+  // there is none); only `triggers` replaces it. So an edit of a script, or of
+  // lib.sh, re-runs the step once on every cluster at its next `up`.
+
+  it.skipIf(!hasJq)("a node step has no `update`, so it runs its `create` again, which on a node at its target only reads (skipped only where jq is not installed)", () => {
+    for (const node of ALL) {
+      const s = step(base, node);
+      expect(s.values["update"]).toBeUndefined();
+      const r = runNodeStep(s, target(s));
+      expect(r.status, r.err).toBe(0);
+      expect(r.out).toContain(`${node}: runs Talos ${target(s).version} with schematic ${target(s).schematic}; nothing to do`);
+      const ip = env(s)["NODE_IP"]!;
+      expect(toolCalls()).toEqual([`talosctl --nodes ${ip} get version --output json`, `talosctl --nodes ${ip} get extensions --output json`]);
+    }
+  });
+
+  it("the Kubernetes step's commands are the ones existing clusters recorded: its `update` always runs upgrade-k8s, so a changed text would run it on every cluster", () => {
+    // Change these only on purpose, with a note in the README's upgrade section:
+    // the next `up` of every cluster then runs `talosctl upgrade-k8s` once.
+    const sha256 = (text: unknown) => createHash("sha256").update(String(text)).digest("hex");
+    expect(sha256(k8s(base).values["create"])).toBe("a9957a6ae66a6d0741606ec60f4fff19a7b17f8ed360dde13a1339bc34de7021");
+    expect(sha256(k8s(base).values["update"])).toBe("797b398e8a5c065662550c63b14209b8c83a5e2d52869c8cf4fce10e7430d8e8");
   });
 });
 
