@@ -11,11 +11,23 @@ import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { planToJson, planToText } from "../../core/render/format";
-import { captureStack, renderStack } from "../../core/render/harness";
+import { captureStack, renderStack, type Plan } from "../../core/render/harness";
 import { STACK_NAMES } from "../../core/stacks";
 import { FIXTURE_CONFIG_DIR } from "../helpers/fixtures";
 
 const run = promisify(execFile);
+
+/**
+ * Each stack rendered once from the fixture config, for the tests below that
+ * only read such a render: a render is pure data, and rendering the same
+ * config again in this process gives the same plan (the last test checks
+ * exactly that against a fresh process).
+ */
+const fixturePlans = new Map<string, Promise<Plan>>();
+function fixturePlan(stack: string): Promise<Plan> {
+  if (!fixturePlans.has(stack)) fixturePlans.set(stack, renderStack(stack, { configDir: FIXTURE_CONFIG_DIR }));
+  return fixturePlans.get(stack)!;
+}
 
 class Thing extends pulumi.CustomResource {
   constructor(name: string, props: Record<string, pulumi.Input<unknown>>, opts?: pulumi.CustomResourceOptions) {
@@ -182,7 +194,7 @@ describe("stack reference examples", () => {
   it("match what the referenced stacks' own renders export, so downstream renders see real shapes", async () => {
     const { STACK_REFERENCE_OUTPUTS } = await import("../../core/render/mocks/pulumi");
     for (const [stack, ref] of Object.entries(STACK_REFERENCE_OUTPUTS)) {
-      const plan = await renderStack(stack, { configDir: FIXTURE_CONFIG_DIR });
+      const plan = await fixturePlan(stack);
       expect(Object.keys(ref.outputs).sort(), stack).toEqual(Object.keys(plan.outputs).sort());
       expect([...ref.secret].sort(), stack).toEqual([...plan.secretOutputs].sort());
       for (const key of Object.keys(plan.outputs).filter((k) => !plan.secretOutputs.includes(k)))
@@ -243,7 +255,7 @@ describe("dry run (`--preview`)", () => {
     for (const stack of STACK_NAMES) {
       const capture = await captureStack(stack, { dryRun: true, configDir: FIXTURE_CONFIG_DIR });
       expect(capture.error, stack).toBeUndefined();
-      expect(capture.plan!.resources.length, stack).toBe((await renderStack(stack, { configDir: FIXTURE_CONFIG_DIR })).resources.length);
+      expect(capture.plan!.resources.length, stack).toBe((await fixturePlan(stack)).resources.length);
     }
   });
 });
@@ -251,7 +263,7 @@ describe("dry run (`--preview`)", () => {
 describe("the same document for everyone", () => {
   it("orders resources and invokes by code units, whatever the locale's collation", async () => {
     for (const stack of STACK_NAMES) {
-      const plan = await renderStack(stack, { configDir: FIXTURE_CONFIG_DIR });
+      const plan = await fixturePlan(stack);
       const urns = plan.resources.map((r) => r.urn);
       expect(urns, stack).toEqual([...urns].sort());
       const tokens = plan.invokes.map((i) => i.token);
@@ -296,7 +308,7 @@ describe("the same document for everyone", () => {
       });
       const child = JSON.parse(stdout) as Record<string, string>;
       for (const stack of STACK_NAMES) {
-        const plan = await renderStack(stack, { configDir: FIXTURE_CONFIG_DIR });
+        const plan = await fixturePlan(stack);
         expect(child[stack], stack).toBe(planToJson(plan) + planToText(plan));
       }
     } finally {
