@@ -117,17 +117,6 @@ export const SECRETS = {
     obtain: "32 random bytes, base64: openssl rand -base64 32. Encrypts NetBird's store; never change it after first start.",
     format: NETBIRD_CONFIG_VALUE,
   },
-  NETBIRD_SETUP_KEY: {
-    stacks: ["hetzner"],
-    required: false,
-    obtain: "NetBird dashboard (https://<edge.netbird>.<domain>) → Setup Keys → Create (reusable, for the bifrost routing peer). Needed when homelab:netbird.agent is true; NetBird must run first, so deploy once with agent: false.",
-    format: ENV_FILE_VALUE,
-  },
-  NETBIRD_LAN_SETUP_KEY: {
-    stacks: ["platform"],
-    required: false,
-    obtain: "NetBird dashboard → Setup Keys → Create (reusable, auto-assigned group lan-routers) for the cluster's LAN routing peer. Needed when homelab:netbirdRouter.enabled is true.",
-  },
   GITHUB_OAUTH_CLIENT_SECRET: {
     stacks: ["authentik"],
     required: true,

@@ -157,3 +157,23 @@ export class UnknownStackError extends pulumi.RunError {
     return err instanceof Error && err.name === "UnknownStackError";
   }
 }
+
+/**
+ * A stack needs an output of another that is not there yet: the stacks ran
+ * out of order (README, "Stacks and order"). A RunError: one message, no trace.
+ */
+export class StackOrderError extends pulumi.RunError {
+  override readonly name = "StackOrderError";
+
+  constructor(
+    readonly needed: { readonly stack: string; readonly output: string },
+    why: string,
+    fix: string,
+  ) {
+    super(`This stack needs the output "${needed.output}" of the stack ${needed.stack}, which does not have it (${why}). ${fix}`);
+  }
+
+  static override isInstance(err: unknown): err is StackOrderError {
+    return err instanceof Error && err.name === "StackOrderError";
+  }
+}

@@ -140,7 +140,7 @@ export const projectShape = {
   stackRefs: z
     .object({
       talos: stackRefName.describe("Fully qualified name of the talos stack (org/project/stack), read by platform and by talos itself (the Kubernetes version it runs)."),
-      hetzner: stackRefName.describe("Fully qualified name of the hetzner stack, read by authentik and cloudflare."),
+      hetzner: stackRefName.describe("Fully qualified name of the hetzner stack, read by authentik, cloudflare and platform (the NetBird routing peer's setup key)."),
     })
     .strict()
     .describe("Stacks this program reads outputs from, by their Pulumi names."),

@@ -7,10 +7,10 @@
  *   gives akadmin this password and creates a non-expiring API token with
  *   this key, which the authentik stack uses as its provider token (read
  *   through the stack reference, no hand-made token).
- * - The NetBird owner's password: the server gets only its bcrypt hash
- *   (computed once by the random provider, terraform-provider-random's
- *   `bcrypt_hash`, golang.org/x/crypto/bcrypt at its default cost 10), and
- *   the password itself is a stack output for the operator.
+ * - The NetBird owner's password: bifrost's bootstrap claims NetBird with it
+ *   through the setup call (netbird-lan.py), and it is a stack output for
+ *   the operator's dashboard log-in. NetBird takes 8 to 72 characters
+ *   (management/server/instance/manager.go validateSetupInfo).
  *
  * A generated value never changes on its own: the random provider keeps it
  * until the resource is replaced, so every `up` delivers the same values.
@@ -25,17 +25,14 @@ export class AdminCredentials extends pulumi.ComponentResource {
   readonly authentikBootstrapPassword: pulumi.Output<string>;
   readonly authentikBootstrapToken: pulumi.Output<string>;
   readonly netbirdOwnerPassword: pulumi.Output<string>;
-  readonly netbirdOwnerPasswordHash: pulumi.Output<string>;
 
   constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:hetzner:AdminCredentials", name, {}, opts);
     // Letters and digits only: each value travels in a single-quoted env
-    // file and (the hash) into a double-quoted YAML string, where these need
-    // no escaping. 40 alphanumerics are about 238 bits.
+    // file and in JSON, where these need no escaping. 40 alphanumerics are about 238 bits.
     const alnum = { special: false, upper: true, lower: true, numeric: true } as const;
     const password = new random.RandomPassword(`${name}-authentik-bootstrap-password`, { length: 40, ...alnum }, { parent: this });
     const token = new random.RandomPassword(`${name}-authentik-bootstrap-token`, { length: 64, ...alnum }, { parent: this });
-    // bcrypt uses at most 72 bytes of a password; 40 stays well inside.
     const owner = new random.RandomPassword(`${name}-netbird-owner-password`, { length: 40, ...alnum }, { parent: this });
 
     // pulumi.secret again: the SDK marks these outputs secret through
@@ -43,7 +40,6 @@ export class AdminCredentials extends pulumi.ComponentResource {
     this.authentikBootstrapPassword = pulumi.secret(password.result);
     this.authentikBootstrapToken = pulumi.secret(token.result);
     this.netbirdOwnerPassword = pulumi.secret(owner.result);
-    this.netbirdOwnerPasswordHash = pulumi.secret(owner.bcryptHash);
     this.registerOutputs({});
   }
 

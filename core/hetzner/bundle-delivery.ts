@@ -8,6 +8,8 @@
 import { remote, types } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { formatEnvFile, sha256, type BundleFile, type SecretEnvFile } from "./bundle";
+import { STATE_DIRS, STATE_MOUNT } from "./bundle/model";
+import { SETUP_KEYS } from "./bundle/netbird-lan";
 import type { BundleSecret } from "./bundle/secret-env";
 
 export interface BifrostBundleArgs {
@@ -35,6 +37,8 @@ export interface BifrostBundleArgs {
 export class BifrostBundle extends pulumi.ComponentResource {
   /** The bootstrap run (its stdout is the bootstrap log). */
   readonly bootstrap: remote.Command;
+  /** The setup key of the LAN routing peer that netbird-lan.py made on bifrost (a secret). */
+  readonly lanSetupKey: pulumi.Output<string>;
 
   constructor(name: string, args: BifrostBundleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:hetzner:BifrostBundle", name, {}, opts);
@@ -126,6 +130,28 @@ export class BifrostBundle extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [...copies, ...envFiles] },
     );
+
+    // The routing peer's setup key exists only on bifrost (netbird-lan.py
+    // keeps it on the state volume, 0600): read it back for the platform
+    // stack. stdout is a secret output and is never logged (pulumi-command
+    // v1.2.1 remote/command.go `logging`, remote/logging.go "stderr").
+    const keyFile = `${STATE_MOUNT}/${STATE_DIRS.netbirdApi.path}/${SETUP_KEYS.lanRouter.file}`;
+    const readKey = new remote.Command(
+      `${name}-netbird-lan-key`,
+      {
+        connection,
+        create: [
+          "set -eu",
+          `sudo test -s ${keyFile} || { echo "bifrost has no NetBird setup key for the LAN router at ${keyFile}; see the bootstrap log" >&2; exit 1; }`,
+          `sudo cat ${keyFile}`,
+        ].join("\n"),
+        // Re-read whenever the bootstrap ran again.
+        triggers: [args.bundleHash, secretsHash(args.secretFiles, args.secret), args.serverId],
+        logging: "stderr",
+      },
+      { parent: this, dependsOn: [this.bootstrap], additionalSecretOutputs: ["stdout"] },
+    );
+    this.lanSetupKey = pulumi.secret(readKey.stdout.apply((s) => s.trim()));
     this.registerOutputs({ bootstrap: this.bootstrap.id });
   }
 }

@@ -51,7 +51,9 @@ export interface CloudConfig {
 /** Docker's release signing key (https://download.docker.com/linux/ubuntu/gpg). */
 const DOCKER_KEY_FINGERPRINT = "9DC858229FC7DD38854AE2D88D81803C0EBFCD88";
 
-const BASE_PACKAGES = ["ca-certificates", "curl", "gettext-base", "unattended-upgrades", "apt-listchanges"];
+// python3 runs netbird-lan.py (the bundle's NetBird API client); cloud-init
+// itself needs it, so it is on every cloud image already.
+const BASE_PACKAGES = ["ca-certificates", "curl", "gettext-base", "python3", "unattended-upgrades", "apt-listchanges"];
 
 const DOCKER_PACKAGES = {
   // Ubuntu ships the compose v2 plugin as its own package next to docker.io.

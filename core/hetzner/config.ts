@@ -80,9 +80,9 @@ export const netbirdSchema = z
     stunPorts: z.array(port).min(1).default([3478]).describe("UDP ports of NetBird's embedded STUN server (the combined server's default is 3478)."),
     relayPortRange: portRange.optional().describe("UDP range for a separately run TURN relay (coturn). The current combined NetBird server relays over WebSocket on 443/tcp, so leave this unset unless you run TURN yourself."),
     peerPort: port.default(51820).describe("WireGuard port of the bifrost routing peer; opened so peers can connect directly instead of via relay."),
-    agent: z.boolean().default(true).describe("Run the bifrost NetBird agent (routing peer towards the LAN subnet). Needs NETBIRD_SETUP_KEY, which exists only once NetBird runs: deploy with `false` first, create the key in the dashboard, then turn it on."),
+    agent: z.boolean().default(true).describe("Run bifrost's own NetBird peer, through which Traefik reaches the LAN. It enrols with a setup key bifrost's bootstrap creates (group homelab-edge); nothing to do by hand."),
     disableAnonymousMetrics: z.boolean().default(true).describe("Turn off NetBird's anonymous usage metrics."),
-    ownerEmail: email.optional().describe("E-mail of the NetBird owner account, pre-seeded in the embedded IdP on first start with a password Pulumi generates (stack output netbirdOwnerPassword), so the setup page is never open to a stranger. Defaults to homelab:bifrost.acmeEmail."),
+    ownerEmail: email.optional().describe("E-mail of the NetBird owner account. bifrost's bootstrap claims NetBird with it and a password Pulumi generates (stack output netbirdOwnerPassword) before NetBird is reachable from outside, and Traefik never forwards NetBird's setup call. Defaults to homelab:bifrost.acmeEmail; changing it later does not rename the owner."),
   })
   .strict();
 

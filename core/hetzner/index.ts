@@ -24,7 +24,6 @@ export default defineStack({
   name: "hetzner",
   shape: hetznerShape,
   rules: validateHetzner,
-  requiredSecrets: (c) => (c.netbird.agent ? ["NETBIRD_SETUP_KEY"] : []),
   run: async (config, secrets) => {
     const provider = new hcloud.Provider("hcloud", { token: secrets.require("HCLOUD_TOKEN") });
     // Hetzner's catalogue says yes before anything is created (a CatalogueError otherwise).
@@ -50,8 +49,8 @@ export default defineStack({
 
     const credentials = new AdminCredentials(`${config.hcloud.name}-credentials`);
     const bundle = renderBundle(config);
-    if (config.bifrost.deliver)
-      new BifrostBundle(
+    const delivered = config.bifrost.deliver
+      ? new BifrostBundle(
         `${config.hcloud.name}-bundle`,
         {
           host: edge.ipv4,
@@ -67,7 +66,8 @@ export default defineStack({
           stateDevice: edge.stateDevice,
         },
         { dependsOn: [edge] },
-      );
+      )
+      : undefined;
 
     return {
       ipv4: edge.ipv4,
@@ -82,6 +82,8 @@ export default defineStack({
       authentikBootstrapToken: credentials.authentikBootstrapToken,
       netbirdOwnerEmail: ownerEmail(config),
       netbirdOwnerPassword: credentials.netbirdOwnerPassword,
+      // The platform stack's LAN routing peer enrols with it (secret).
+      ...(delivered ? { netbirdLanSetupKey: delivered.lanSetupKey } : {}),
     };
   },
 });

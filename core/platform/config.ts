@@ -10,7 +10,6 @@ import type { ConfigIssue } from "../config/errors";
 import { describe, dnsLabel, duplicates, hostname, ipv4, ipv4Network, k8sName, pinnedImage, port, vVersion } from "../config/primitives";
 import { secretRef, type SecretName } from "../secrets";
 import type { StackConfig } from "../stack";
-import { ROUTER_SECRET } from "./netbird-router";
 import { validatePool } from "./pool";
 
 
@@ -182,13 +181,13 @@ export const platformShape = {
   preexistingNamespaces: z.array(k8sName).default(["argocd"]).describe("Namespaces created by someone else (the talos stack's Argo CD and Cilium releases). Kubernetes' own namespaces are always treated so. Every other namespace this stack writes into, it creates."),
   netbirdRouter: z
     .object({
-      enabled: z.boolean().default(false).describe("Run the routing peer. Needs NETBIRD_LAN_SETUP_KEY, so turn it on after the first hetzner `up`."),
+      enabled: z.boolean().default(true).describe("Run the routing peer. It enrols with the hetzner stack's output netbirdLanSetupKey, so the hetzner stack runs first (README, order of stacks); turn it off for a homelab without bifrost."),
       namespace: k8sName.default("netbird").describe("Namespace of the routing peer (created here, with the privileged Pod Security level it needs)."),
       image: pinnedImage.default("netbirdio/netbird:0.79.0").describe("The NetBird client image (same release as bifrost's netbirdAgent)."),
       hostname: dnsLabel.default("homelab-lan-router").describe("Peer name in NetBird."),
     })
     .strict()
-    .default({ enabled: false, namespace: "netbird", image: "netbirdio/netbird:0.79.0", hostname: "homelab-lan-router" }).describe("The NetBird routing peer on the LAN side, in the cluster: the peer through which bifrost reaches the Gateway (homelab:network.ingressIp). Needs NETBIRD_LAN_SETUP_KEY, which exists only once NetBird runs on bifrost: turn it on after the first hetzner `up` (README, order of stacks)."),
+    .default({ enabled: true, namespace: "netbird", image: "netbirdio/netbird:0.79.0", hostname: "homelab-lan-router" }).describe("The NetBird routing peer on the LAN side, in the cluster: the peer through which bifrost reaches the Gateway (homelab:network.ingressIp). Its setup key, network route and access policy are made by bifrost's bootstrap; the key arrives through homelab:stackRefs.hetzner."),
 } as const;
 
 export type PlatformConfig = StackConfig<typeof platformShape>;
@@ -232,19 +231,14 @@ export function defaultRoutes(domain: string): RouteConfig[] {
 }
 
 export function normalize(config: PlatformConfig): PlatformSettings {
-  const bootstrapSecrets = [
-    ...((config.bootstrapSecrets as BootstrapSecretConfig[] | undefined) ?? defaultBootstrapSecrets(config)),
-    // The routing peer's setup key, from sops into a Secret its pod reads.
-    ...(config.netbirdRouter.enabled
-      ? [{ name: ROUTER_SECRET.name, namespace: config.netbirdRouter.namespace, type: "Opaque", labels: {}, data: { [ROUTER_SECRET.key]: "NETBIRD_LAN_SETUP_KEY" } } as BootstrapSecretConfig]
-      : []),
-  ];
+  const bootstrapSecrets = (config.bootstrapSecrets as BootstrapSecretConfig[] | undefined) ?? defaultBootstrapSecrets(config);
   const routes = config.routes ?? defaultRoutes(config.domain);
   const external = new Set<string>([...BUILTIN_NAMESPACES, ...config.preexistingNamespaces]);
   const wanted = new Set<string>([
     config.certManager.namespace,
     config.gateway.namespace,
     ...bootstrapSecrets.map((s) => s.namespace),
+    ...(config.netbirdRouter.enabled ? [config.netbirdRouter.namespace] : []),
     ...routes.map((r) => r.namespace),
   ]);
   const namespaces = [...wanted].filter((n) => !external.has(n)).sort();

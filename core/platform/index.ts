@@ -15,19 +15,21 @@ import { LoadBalancer } from "./load-balancer";
 import { PlatformNamespaces } from "./namespaces";
 import { HttpRoutes } from "./routes";
 import { WildcardCertificate } from "./wildcard-certificate";
-import { NetbirdRouter, ROUTER_SECRET } from "./netbird-router";
+import { lanSetupKey, NetbirdRouter } from "./netbird-router";
 
 export default defineStack({
   name: "platform",
   shape: platformShape,
   rules: validatePlatform,
   requiredSecrets,
-  run: (config, secrets) => {
+  run: async (config, secrets) => {
     const settings = normalize(config);
     const { gateway: gw, certManager: cm } = config;
+    const router = config.netbirdRouter;
+    // First, so stacks run out of order fail before anything is registered.
+    const routerKey = router.enabled ? await lanSetupKey(config.stackRefs.hetzner) : undefined;
     const provider = clusterProvider(config.stackRefs.talos);
 
-    const router = config.netbirdRouter;
     const namespaces = new PlatformNamespaces("namespaces", {
       names: settings.namespaces,
       privileged: router.enabled ? [router.namespace] : [],
@@ -79,14 +81,16 @@ export default defineStack({
       provider,
     });
 
-    if (router.enabled)
+    if (routerKey)
       new NetbirdRouter("netbird-router", {
         namespace: namespaces.ref(router.namespace),
+        namespaceName: router.namespace,
         image: router.image,
         // bifrost's NetBird hostname, the same one the hetzner stack serves.
         managementUrl: `https://${config.edge.netbird}.${config.domain}`,
         hostname: router.hostname,
-        setupKeySecret: bootstrap.get(router.namespace, ROUTER_SECRET.name)!,
+        setupKey: routerKey,
+        formerParent: bootstrap,
         provider,
       });
 

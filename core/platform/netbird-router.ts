@@ -4,39 +4,86 @@
  * (homelab:network.ingressIp) over NetBird; that address is reachable only
  * through a peer on the LAN that routes to it. This Deployment is that peer:
  * the NetBird client (netbirdio/netbird image, which reads NB_SETUP_KEY,
- * NB_MANAGEMENT_URL and NB_HOSTNAME from its environment) enrolled with a
- * setup key from the sops secret NETBIRD_LAN_SETUP_KEY, kept in a Kubernetes
- * Secret and never in the pod spec. Its traffic to the LAN leaves through the
- * node (masqueraded), so it needs no host network.
+ * NB_MANAGEMENT_URL and NB_HOSTNAME from its environment) enrolled with the
+ * setup key bifrost's bootstrap created (the hetzner stack's secret output
+ * netbirdLanSetupKey), kept in a Kubernetes Secret and never in the pod
+ * spec. Its traffic to the LAN leaves through the node (masqueraded), so it
+ * needs no host network.
  *
- * The network route (the Gateway address, routed by this peer's group) and
- * the access policy (bifrost's group → that route) live in NetBird; the README
- * ("NetBird: the LAN path") says how they are set up.
+ * The network, its route and the access policy live in NetBird; bifrost's
+ * bootstrap creates them (core/hetzner/bundle/netbird-lan.ts): the key's
+ * group routes the Gateway address, and only bifrost's group may reach it.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { StackOrderError } from "../config/errors";
+import { ARGOCD_KEEP_ANNOTATIONS } from "./bootstrap-secrets";
+
+/** The hetzner stack output holding the routing peer's setup key. */
+export const LAN_SETUP_KEY_OUTPUT = "netbirdLanSetupKey";
+
+/**
+ * The routing peer's setup key from the hetzner stack. Checked before any
+ * resource exists: without it the stacks ran out of order, which is a clean
+ * error naming the fix rather than a failed Deployment.
+ */
+export async function lanSetupKey(hetznerStack: string): Promise<pulumi.Output<string>> {
+  const hetzner = new pulumi.StackReference("hetzner", { name: hetznerStack });
+  const details = await hetzner.getOutputDetails(LAN_SETUP_KEY_OUTPUT);
+  const value = details.secretValue ?? details.value;
+  if (typeof value !== "string" || value.trim() === "")
+    throw new StackOrderError(
+      { stack: hetznerStack, output: LAN_SETUP_KEY_OUTPUT },
+      "homelab:netbirdRouter.enabled is true, and bifrost's bootstrap makes the routing peer's setup key",
+      "Run `just core hetzner up` first (with homelab:bifrost.deliver: true), or set homelab:netbirdRouter.enabled: false in Pulumi.platform.yaml.",
+    );
+  return pulumi.secret(value);
+}
 
 /** Name of the Secret holding the setup key, and its key. */
 export const ROUTER_SECRET = { name: "netbird-router-setup-key", key: "NB_SETUP_KEY" } as const;
 
 export interface NetbirdRouterArgs {
   readonly namespace: pulumi.Input<string>;
+  /** The namespace's name (part of the Secret's former logical name). */
+  readonly namespaceName: string;
   readonly image: string;
   /** NetBird's management URL: bifrost's public NetBird hostname. */
   readonly managementUrl: string;
   /** Peer name in NetBird. */
   readonly hostname: string;
-  /** The Secret with the setup key (created by the bootstrap Secrets). */
-  readonly setupKeySecret: pulumi.Resource;
+  /** The setup key (a secret): the hetzner stack's output netbirdLanSetupKey. */
+  readonly setupKey: pulumi.Output<string>;
+  /**
+   * The component that held the Secret when the key came from sops, so the
+   * Secret keeps its identity (an alias) instead of being deleted and made
+   * again under the same Kubernetes name.
+   */
+  readonly formerParent: pulumi.Resource;
   readonly provider: k8s.Provider;
 }
 
 export class NetbirdRouter extends pulumi.ComponentResource {
   readonly deployment: k8s.apps.v1.Deployment;
+  readonly secret: k8s.core.v1.Secret;
 
   constructor(name: string, args: NetbirdRouterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:platform:NetbirdRouter", name, {}, opts);
     const labels = { "app.kubernetes.io/name": "netbird-router", "app.kubernetes.io/managed-by": "pulumi" };
+    this.secret = new k8s.core.v1.Secret(
+      `${name}-setup-key`,
+      {
+        metadata: { name: ROUTER_SECRET.name, namespace: args.namespace, labels: { "app.kubernetes.io/managed-by": "pulumi" }, annotations: { ...ARGOCD_KEEP_ANNOTATIONS } },
+        type: "Opaque",
+        stringData: { [ROUTER_SECRET.key]: pulumi.secret(args.setupKey) },
+      },
+      {
+        parent: this,
+        provider: args.provider,
+        // Its name when it was one of the bootstrap Secrets (bootstrap-secrets.ts).
+        aliases: [{ name: `bootstrap-secrets-${args.namespaceName}-${ROUTER_SECRET.name}`, parent: args.formerParent }],
+      },
+    );
     this.deployment = new k8s.apps.v1.Deployment(
       name,
       {
@@ -70,7 +117,7 @@ export class NetbirdRouter extends pulumi.ComponentResource {
           },
         },
       },
-      { parent: this, provider: args.provider, dependsOn: [args.setupKeySecret] },
+      { parent: this, provider: args.provider, dependsOn: [this.secret] },
     );
     this.registerOutputs({});
   }

@@ -44,7 +44,7 @@ export const NOT_SECRET: readonly SecretNameException[] = [
     path: /^signingKey$/,
     reason: "the UUID of Authentik's signing certificate-key pair (a look-up result), not key material",
   },
-  { type: /^kubernetes:/, path: /SecretRef\.key$/, reason: "names the key inside a Kubernetes Secret; the value stays in that Secret" },
+  { type: /^kubernetes:/, path: /(SecretRef|secretKeyRef)\.key$/, reason: "names the key inside a Kubernetes Secret; the value stays in that Secret" },
   { type: /^kubernetes:/, path: /matchExpressions\[\]\.key$/, reason: "a label selector's label key" },
   { type: "kubernetes:cert-manager.io/v1:Certificate", path: /^spec\.privateKey$/, reason: "key generation parameters (algorithm, size, rotation policy), not key material" },
 ];

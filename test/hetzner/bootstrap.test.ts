@@ -14,6 +14,7 @@ import { exampleConfig } from "../helpers/plan";
 const SCRIPT = path.resolve(__dirname, "../../core/hetzner/bundle/bootstrap.sh");
 const FAKE_DOCKER = path.resolve(__dirname, "fixtures/docker");
 const FAKE_SYS = path.resolve(__dirname, "fixtures/fake-sys");
+const FAKE_PYTHON = path.resolve(__dirname, "fixtures/python3-netbird");
 /** The state volume's by-id path (as the hcloud mock reports linux_device). */
 const DEVICE = "/dev/disk/by-id/scsi-0HC_Volume_4711";
 const hasShellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
@@ -29,11 +30,11 @@ const SECRETS = {
   "netbird-server.env": {
     NETBIRD_RELAY_SECRET: "canaryRelay4+/=",
     NETBIRD_DATASTORE_ENCRYPTION_KEY: "canaryStoreKey5==",
-    // The shape of a bcrypt hash as @pulumi/random's bcryptHash gives it ($2a$10$ + 53 characters of bcrypt's base64).
-    NETBIRD_OWNER_PASSWORD_HASH: "$2a$10$canaryOwnerHash9./abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0",
   },
-  "netbird-agent.env": { NB_SETUP_KEY: "canarySetupKey6" },
+  "netbird-api.env": { NETBIRD_OWNER_PASSWORD: "canaryOwnerPassword9" },
 } as const;
+/** What the stand-in reconciler writes (fixtures/python3-netbird). */
+const MADE_ON_VPS = ["canaryBifrostKey10", "canaryLanRouterKey11"];
 
 const workRoot = mkdtempSync(path.join(tmpdir(), "bifrost-bootstrap-"));
 afterAll(() => rmSync(workRoot, { recursive: true, force: true }));
@@ -63,6 +64,8 @@ function stageBundle(name: string, volumeFrom?: string): string {
   mkdirSync(bin);
   cpSync(FAKE_DOCKER, path.join(bin, "docker"));
   chmodSync(path.join(bin, "docker"), 0o755);
+  cpSync(FAKE_PYTHON, path.join(bin, "python3"));
+  chmodSync(path.join(bin, "python3"), 0o755);
   for (const tool of ["blkid", "mountpoint", "findmnt", "mount", "systemctl"]) {
     cpSync(FAKE_SYS, path.join(bin, tool));
     chmodSync(path.join(bin, tool), 0o755);
@@ -129,15 +132,25 @@ describe("bootstrap.sh", () => {
       expect(second.out).toContain("bifrost is up");
     });
 
-    it("starts services in dependency order, one stage at a time", () => {
-      expect(first.calls.filter((c) => c.startsWith("up "))).toEqual([
+    it("starts services in dependency order, one stage at a time, claiming NetBird before Traefik first starts", () => {
+      expect(first.calls.filter((c) => c.startsWith("up ") || c.startsWith("netbird-lan "))).toEqual([
         "up postgres",
         "up authentik-server authentik-worker",
         "up netbird-server netbird-dashboard",
+        `netbird-lan netbird/netbird-lan.py --api http://172.30.0.5:80 --desired netbird/lan-path.json --owner-env secrets/netbird-api.env --agent-env secrets/netbird-agent.env`,
         "up traefik",
         "up gatus",
         "up netbird-agent",
       ]);
+    });
+
+    it("keeps what the NetBird step made on the VPS: the router's key on the volume, the agent's env file (0600)", () => {
+      const key = path.join(`${dir}.root`, STATE_MOUNT, "netbird-api", "lan-router.setup-key");
+      expect(readFileSync(key, "utf8")).toBe("canaryLanRouterKey11");
+      expect(statSync(path.dirname(key)).mode & 0o777).toBe(0o700);
+      const agentEnv = path.join(dir, "secrets/netbird-agent.env");
+      expect(readFileSync(agentEnv, "utf8")).toBe("NB_SETUP_KEY='canaryBifrostKey10'\n");
+      expect(statSync(agentEnv).mode & 0o777).toBe(0o600);
     });
 
     it("fills the NetBird secrets into a 0600 config on the VPS", () => {
@@ -145,14 +158,14 @@ describe("bootstrap.sh", () => {
       const text = readFileSync(file, "utf8");
       expect(text).toContain('authSecret: "canaryRelay4+/="');
       expect(text).toContain('encryptionKey: "canaryStoreKey5=="');
-      // The owner's bcrypt hash, `$` signs and all, lands verbatim under auth.owner.
-      expect(parse(text).server.auth.owner).toEqual({ email: "ops@example.com", password: SECRETS["netbird-server.env"].NETBIRD_OWNER_PASSWORD_HASH });
+      expect(parse(text).server.auth.owner).toBeUndefined();
       expect(text).not.toContain("${");
       expect(statSync(file).mode & 0o777).toBe(0o600);
     });
 
     it("changes nothing on the second run: no new containers, no restarts, config untouched", () => {
-      expect(second.calls.filter((c) => !c.startsWith("up "))).toEqual([]);
+      // The NetBird step runs again (it converges by itself: netbird-lan.test.ts).
+      expect(second.calls.filter((c) => !c.startsWith("up ") && !c.startsWith("netbird-lan "))).toEqual([]);
       const s = statSync(path.join(dir, "secrets/netbird-config.yaml"));
       expect({ ino: s.ino, mtimeMs: s.mtimeMs }).toEqual(configAfterFirst);
       expect(second.out).toContain("NetBird config: unchanged");
@@ -161,6 +174,7 @@ describe("bootstrap.sh", () => {
     it("never prints a secret value", () => {
       for (const vars of Object.values(SECRETS))
         for (const v of Object.values(vars)) expect(first.out + second.out).not.toContain(v);
+      for (const v of MADE_ON_VPS) expect(first.out + second.out).not.toContain(v);
     });
 
     it("restarts only the service whose mounted config changed", () => {
@@ -213,7 +227,10 @@ describe("bootstrap.sh", () => {
     it("installs and enables the database dump timer", () => {
       const timer = readFileSync(path.join(`${dir}.root`, "etc/systemd/system/bifrost-db-dump.timer"), "utf8");
       expect(timer).toContain("OnCalendar=*-*-* 03:15:00");
-      expect(readFileSync(path.join(`${dir}.root`, "etc/systemd/system/bifrost-db-dump.service"), "utf8")).toContain(`ExecStart=/bin/bash ${dir}/bootstrap.sh dump`);
+      const service = readFileSync(path.join(`${dir}.root`, "etc/systemd/system/bifrost-db-dump.service"), "utf8");
+      expect(service).toContain(`ExecStart=/bin/bash ${dir}/bootstrap.sh dump\n`);
+      // …and keeps NetBird's API token fresh, without failing the dump when NetBird does.
+      expect(service).toContain(`ExecStart=-/bin/bash ${dir}/bootstrap.sh netbird\n`);
       expect(first.calls).toContain("systemctl enable --now bifrost-db-dump.timer");
     });
 
@@ -225,7 +242,7 @@ describe("bootstrap.sh", () => {
       expect(readFileSync(path.join(dir, ".fake-docker/exec-stdin"), "utf8")).toContain("ALTER ROLE authentik WITH PASSWORD 'rotated$Pg9';\n");
       expect(r.out).not.toContain("rotated");
       const again = run(dir);
-      expect(again.calls.filter((c) => !c.startsWith("up "))).toEqual([]);
+      expect(again.calls.filter((c) => !c.startsWith("up ") && !c.startsWith("netbird-lan "))).toEqual([]);
     });
 
     it("writes a 0600 dump onto the volume and keeps only the configured number", () => {
@@ -254,7 +271,7 @@ describe("bootstrap.sh", () => {
       expect(r.calls).not.toContain("exec postgres psql");
       expect(readFileSync(path.join(`${rebuilt}.root`, STATE_MOUNT, "postgres", "PG_VERSION"), "utf8")).toBe("17\n");
       const again = run(rebuilt);
-      expect(again.calls.filter((c) => !c.startsWith("up "))).toEqual([]);
+      expect(again.calls.filter((c) => !c.startsWith("up ") && !c.startsWith("netbird-lan "))).toEqual([]);
     });
 
     it("refuses a volume without a file system instead of formatting it, and starts nothing", () => {
@@ -293,7 +310,32 @@ describe("bootstrap.sh", () => {
     expect(() => statSync(path.join(dir, "secrets/traefik.env"))).toThrow();
     expect(r.out).toContain("removed secrets/traefik.env");
     expect(r.out).not.toContain("canaryOldCfToken");
-    for (const kept of ["postgres.env", "authentik.env", "netbird-server.env", "netbird-agent.env"]) expect(statSync(path.join(dir, "secrets", kept)).isFile(), kept).toBe(true);
+    for (const kept of ["postgres.env", "authentik.env", "netbird-server.env", "netbird-api.env", "netbird-agent.env"]) expect(statSync(path.join(dir, "secrets", kept)).isFile(), kept).toBe(true);
+  });
+
+  it("when the NetBird step fails, starts everything else, leaves the keyless agent stopped, and then fails naming it", () => {
+    const dir = stageBundle("netbird-fails");
+    const r = run(dir, { FAKE_NETBIRD_EXIT: "3" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("NetBird was set up without an API token this bundle can use");
+    expect(r.stderr).toContain("every other service is up");
+    expect(r.calls.filter((c) => c.startsWith("up "))).toEqual(["up postgres", "up authentik-server authentik-worker", "up netbird-server netbird-dashboard", "up traefik", "up gatus"]);
+    expect(r.out).toContain("not starting netbird-agent: it has no setup key yet");
+    // compose found the (empty, 0600) env file it names.
+    expect(statSync(path.join(dir, "secrets/netbird-agent.env")).mode & 0o777).toBe(0o600);
+    const other = run(dir, { FAKE_NETBIRD_EXIT: "1" });
+    expect(other.stderr).toContain("the NetBird step failed (exit 1)");
+  });
+
+  it("runs the NetBird step alone for the daily timer", () => {
+    const dir = stageBundle("netbird-only");
+    run(dir);
+    const r = run(dir, { BIFROST_STATE_DEVICE: "" }, ["netbird"]);
+    expect(r.status, r.out).toBe(0);
+    expect(r.calls.filter((c) => !c.startsWith("mount "))).toEqual([
+      "netbird-lan netbird/netbird-lan.py --api http://172.30.0.5:80 --desired netbird/lan-path.json --owner-env secrets/netbird-api.env --agent-env secrets/netbird-agent.env",
+    ]);
+    expect(run(dir, { BIFROST_STATE_DEVICE: "", FAKE_NETBIRD_EXIT: "1" }, ["netbird"]).status).toBe(1);
   });
 
   it("refuses to start without the secret env files Pulumi writes", () => {

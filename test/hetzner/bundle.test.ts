@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { buildCloudConfig, renderCloudInit } from "../../core/hetzner/cloud-init";
 import type { HetznerConfig } from "../../core/hetzner/config";
-import { renderBundle, secretEnvFiles, type Bundle } from "../../core/hetzner/bundle";
+import { LOCAL_SECRET_FILES, renderBundle, secretEnvFiles, type Bundle } from "../../core/hetzner/bundle";
 import { NETBIRD_CONFIG_PATH } from "../../core/hetzner/bundle/compose";
 import { formatEnvFile } from "../../core/hetzner/bundle/secret-env";
 import hetzner from "../../core/hetzner";
@@ -25,6 +25,10 @@ const file = (bundle: Bundle, path: string): string => {
 };
 
 type Obj = Record<string, any>;
+
+/** bootstrap.env as bash reads it: `KEY='value'` lines. */
+const envOf = (bundle: Bundle): Record<string, string> =>
+  Object.fromEntries([...file(bundle, "bootstrap.env").matchAll(/^([A-Z_]+)='([^']*)'$/gm)].map((m) => [m[1]!, m[2]!]));
 
 describe("bifrost bundle (committed example)", () => {
   let c: HetznerConfig;
@@ -97,8 +101,8 @@ describe("bifrost bundle (committed example)", () => {
     expect(compose["services"]["authentik-worker"]["shm_size"]).toBe("512mb");
   });
 
-  it("gives containers their secrets only through env files Pulumi writes", () => {
-    const written = secretEnvFiles(c).map((f) => `./secrets/${f.file}`);
+  it("gives containers their secrets only through env files Pulumi or the bootstrap writes", () => {
+    const written = [...secretEnvFiles(), ...Object.values(LOCAL_SECRET_FILES).map((file) => ({ file }))].map((f) => `./secrets/${f.file}`);
     for (const [name, s] of Object.entries(compose["services"] as Record<string, Obj>))
       for (const ref of (s["env_file"] ?? []) as string[]) expect(written, `${name} → ${ref}`).toContain(ref);
     // Traefik holds no secret at all: no Cloudflare token on the public VPS.
@@ -126,7 +130,8 @@ describe("bifrost bundle (committed example)", () => {
   it("leaves the agent out until it is turned on", () => {
     const off = renderBundle(config((v) => void (v.netbird.agent = false)));
     expect(parse(file(off, "compose.yaml"))["services"]["netbird-agent"]).toBeUndefined();
-    expect(secretEnvFiles(config((v) => void (v.netbird.agent = false))).map((f) => f.file)).not.toContain("netbird-agent.env");
+    expect(envOf(off)["BIFROST_NETBIRD_AGENT_ENV"]).toBe("");
+    expect(envOf(bundle)["BIFROST_NETBIRD_AGENT_ENV"]).toBe("netbird-agent.env");
   });
 
   it("redirects HTTP to HTTPS and gets a certificate per served name by TLS-ALPN-01, with no DNS credential", () => {
@@ -191,11 +196,70 @@ describe("bifrost bundle (committed example)", () => {
     expect(nb.reverseProxy.trustedHTTPProxies).toEqual(["172.30.0.254/32"]);
   });
 
-  it("pre-seeds the NetBird owner from homelab:netbird.ownerEmail, else the ACME contact", () => {
-    expect(parse(file(bundle, "netbird/config.yaml.tmpl")).server.auth.owner).toEqual({ email: "ops@example.com", password: "${NETBIRD_OWNER_PASSWORD_HASH}" });
+  it("claims NetBird through its setup call as homelab:netbird.ownerEmail (else the ACME contact), with an API token back", () => {
+    // No owner in the server config: seeded that way, setup reports done and
+    // no API token can ever be made without a browser log-in.
+    expect(parse(file(bundle, "netbird/config.yaml.tmpl")).server.auth.owner).toBeUndefined();
+    expect(compose["services"]["netbird-server"]["environment"]).toEqual({ NB_SETUP_PAT_ENABLED: "true" });
+    expect(JSON.parse(file(bundle, "netbird/lan-path.json")).owner.email).toBe("ops@example.com");
     const fallback = renderBundle(config((v) => void delete v.netbird.ownerEmail));
-    expect(parse(file(fallback, "netbird/config.yaml.tmpl")).server.auth.owner.email).toBe("admin@example.com");
-    expect(file(bundle, "bootstrap.env")).toContain("BIFROST_NETBIRD_VARS='NETBIRD_RELAY_SECRET NETBIRD_DATASTORE_ENCRYPTION_KEY NETBIRD_OWNER_PASSWORD_HASH'\n");
+    expect(JSON.parse(file(fallback, "netbird/lan-path.json")).owner.email).toBe("admin@example.com");
+    expect(envOf(bundle)["BIFROST_NETBIRD_VARS"]).toBe("NETBIRD_RELAY_SECRET NETBIRD_DATASTORE_ENCRYPTION_KEY");
+    // The password reaches the VPS in its own env file, for the setup call only.
+    expect(secretEnvFiles().find((f) => f.file === "netbird-api.env")!.vars).toEqual({ NETBIRD_OWNER_PASSWORD: "netbirdOwnerPassword" });
+  });
+
+  it("never forwards NetBird's setup call from outside", () => {
+    const routers = dynamic["http"]["routers"] as Record<string, Obj>;
+    const closed = routers["netbird-setup-closed"]!;
+    expect(closed["rule"]).toBe("Host(`netbird.lab.example.com`) && (Path(`/api/setup`) || PathPrefix(`/api/setup/`))");
+    expect(closed["middlewares"]).toEqual(["deny-all"]);
+    expect(dynamic["http"]["middlewares"]["deny-all"]).toEqual({ ipAllowList: { sourceRange: ["127.0.0.1/32"] } });
+    // It wins over every other router for that host (Traefik picks the highest priority).
+    const netbirdRouters = Object.entries(routers).filter(([name, r]) => name !== "netbird-setup-closed" && String(r["rule"]).includes("netbird.lab.example.com"));
+    expect(netbirdRouters.length).toBeGreaterThan(0);
+    for (const [name, r] of netbirdRouters) expect(r["priority"] ?? 0, name).toBeLessThan(closed["priority"]);
+  });
+
+  it("makes NetBird route exactly the LAN addresses Traefik forwards to, for bifrost's group only", () => {
+    const lan = JSON.parse(file(bundle, "netbird/lan-path.json"));
+    const upstreams = Object.entries(dynamic["http"]["services"] as Record<string, Obj>)
+      .filter(([name]) => name.startsWith("svc-"))
+      .map(([, svc]) => new URL(svc["loadBalancer"]["servers"][0]["url"]));
+    const ipUpstreams = upstreams.filter((u) => /^\d+\.\d+\.\d+\.\d+$/.test(u.hostname));
+    expect(ipUpstreams.length).toBeGreaterThan(0);
+    const byAddress = new Map((lan.network.resources as Obj[]).map((r) => [r["address"], r["name"]]));
+    for (const u of ipUpstreams) {
+      const resource = byAddress.get(`${u.hostname}/32`);
+      expect(resource, u.href).toBeDefined();
+      const policy = (lan.policies as Obj[]).find((p) => p["destinationResource"] === resource)!;
+      expect(policy["ports"], u.href).toContain(u.port === "" ? "443" : u.port);
+      expect(policy["sources"]).toEqual(["homelab-edge"]);
+      expect(policy["protocol"]).toBe("tcp");
+    }
+    // The Gateway itself, which Gatus checks on 443, is always routed.
+    expect(byAddress.get(`${c.network.ingressIp}/32`)).toBe("homelab-gateway");
+    // Routed by the group the LAN router's setup key puts its peer in.
+    const lanKey = (lan.setupKeys as Obj[]).find((k) => k["name"] === "homelab-lan-router")!;
+    expect(lan.network.router.peerGroups).toEqual(lanKey["autoGroups"]);
+    expect(lanKey["ephemeral"]).toBe(true);
+    const bifrostKey = (lan.setupKeys as Obj[]).find((k) => k["name"] === lan.agentSetupKey)!;
+    expect(bifrostKey["autoGroups"]).toEqual(["homelab-edge"]);
+  });
+
+  it("adds a public service's own upstream address with its port, and leaves hostnames to DNS", () => {
+    const other = renderBundle(
+      config((v) => {
+        v.publicServices.push({ name: "nas", description: "NAS", upstream: "https://10.10.0.9:5001" });
+        v.publicServices.push({ name: "wiki", description: "Wiki", upstream: "http://10.10.0.9" });
+      }),
+    );
+    const lan = JSON.parse(file(other, "netbird/lan-path.json"));
+    const nas = (lan.network.resources as Obj[]).find((r) => r["address"] === "10.10.0.9/32")!;
+    expect(nas["description"]).toContain("nas, wiki");
+    expect((lan.policies as Obj[]).find((p) => p["destinationResource"] === nas["name"])!["ports"]).toEqual(["80", "5001"]);
+    // photos.internal.example.net (immich's upstream in the example) is no resource.
+    expect(JSON.stringify(lan)).not.toContain("photos.internal");
   });
 
   it("checks every public hostname in Gatus, and the LAN Gateway over NetBird", () => {
@@ -209,7 +273,8 @@ describe("bifrost bundle (committed example)", () => {
   it("tells bootstrap.sh the start order, secret files and which config changes need a restart", () => {
     const env = file(bundle, "bootstrap.env");
     expect(env).toContain("BIFROST_STAGES='postgres;authentik-server authentik-worker;netbird-server netbird-dashboard;traefik;gatus;netbird-agent'\n");
-    expect(env).toContain("BIFROST_SECRET_FILES='postgres.env authentik.env netbird-server.env netbird-agent.env'\n");
+    expect(env).toContain("BIFROST_SECRET_FILES='postgres.env authentik.env netbird-server.env netbird-api.env'\n");
+    expect(env).toContain("BIFROST_LOCAL_SECRET_FILES='netbird-agent.env'\n");
     expect(env).toContain("BIFROST_RESTART_ON='traefik=traefik/traefik.yaml;netbird-server=secrets/netbird-config.yaml;gatus=gatus/config.yaml'\n");
     expect(env).toContain("BIFROST_HEALTH_TIMEOUT='300'\n");
   });
@@ -264,6 +329,8 @@ describe("edge hardening", () => {
     const services = dynamic["http"]["services"] as Record<string, Obj>;
     const transports = dynamic["http"]["serversTransports"] as Record<string, Obj>;
     const unbounded = (name: string) => {
+      // Traefik's own services (noop@internal) forward nowhere.
+      if (name.endsWith("@internal")) return false;
       const t = transports[services[name]!["loadBalancer"]["serversTransport"]] ?? {};
       return Object.values(t["forwardingTimeouts"] ?? {}).some((v) => v === "0s" || v === 0);
     };

@@ -152,6 +152,8 @@ describe("hetzner stack (committed example)", () => {
       "/opt/bifrost/compose.yaml",
       "/opt/bifrost/gatus/config.yaml",
       "/opt/bifrost/netbird/config.yaml.tmpl",
+      "/opt/bifrost/netbird/lan-path.json",
+      "/opt/bifrost/netbird/netbird-lan.py",
       "/opt/bifrost/traefik/dynamic/bifrost.yaml",
       "/opt/bifrost/traefik/traefik.yaml",
     ]);
@@ -165,7 +167,7 @@ describe("hetzner stack (committed example)", () => {
     const envs = plan.ofType(T.command).filter((c) => c.name.startsWith("bifrost-bundle-env-"));
     expect(envs.map((e) => e.name).sort()).toEqual([
       "bifrost-bundle-env-authentik-env",
-      "bifrost-bundle-env-netbird-agent-env",
+      "bifrost-bundle-env-netbird-api-env",
       "bifrost-bundle-env-netbird-server-env",
       "bifrost-bundle-env-postgres-env",
     ]);
@@ -226,19 +228,29 @@ describe("hetzner stack (committed example)", () => {
     for (const svc of ["authentik-server", "authentik-worker"]) expect(compose.services[svc].env_file, svc).toEqual(["./secrets/authentik.env"]);
   });
 
-  it("pre-seeds the NetBird owner: e-mail from config, only the bcrypt hash of a generated password on the VPS", () => {
+  it("sends the NetBird owner's generated password only in its own secret env file, for the setup call", () => {
     const template = parse(String(values(plan.one("bifrost-bundle-file-netbird-config-yaml-tmpl", T.copy))["source"]["text"]));
-    expect(template.server.auth.owner).toEqual({ email: "ops@example.com", password: "${NETBIRD_OWNER_PASSWORD_HASH}" });
-    const env = plan.one("bifrost-bundle-env-netbird-server-env", T.command);
+    expect(template.server.auth.owner).toBeUndefined();
+    const env = plan.one("bifrost-bundle-env-netbird-api-env", T.command);
     expect(plan.isSecretInput(env, "stdin")).toBe(true);
-    const stdin = String(values(env)["stdin"]);
-    expect(stdin).toMatch(/^NETBIRD_OWNER_PASSWORD_HASH='\$2a\$10\$[./A-Za-z0-9]{53}'$/m);
     const password = String(plan.output("netbirdOwnerPassword"));
     expect(password).toMatch(/^[A-Za-z0-9]{40}$/);
-    // The password itself never goes to the VPS.
-    const shipped = plan.resources.map((r) => JSON.stringify(r.inputs)).join("");
-    expect(shipped.includes(password)).toBe(false);
+    expect(values(env)["stdin"]).toBe(`NETBIRD_OWNER_PASSWORD='${password}'\n`);
+    // Nowhere else: no other input carries it.
+    const elsewhere = plan.resources.filter((r) => r !== env).map((r) => JSON.stringify(r.inputs)).join("");
+    expect(elsewhere.includes(password)).toBe(false);
     expect(plan.output("netbirdOwnerEmail")).toBe("ops@example.com");
+  });
+
+  it("reads the LAN router's setup key back from bifrost as a secret, after the bootstrap made it, and never logs it", () => {
+    const read = plan.one("bifrost-bundle-netbird-lan-key", T.command);
+    expect(values(read)["create"]).toContain("sudo cat /mnt/bifrost-state/netbird-api/lan-router.setup-key");
+    expect(values(read)["logging"]).toBe("stderr");
+    expect(read.additionalSecretOutputs).toContain("stdout");
+    expect(plan.dependsOn(read, plan.one("bifrost-bundle-bootstrap", T.command))).toBe(true);
+    // Re-read whenever the bootstrap runs again.
+    expect(values(read)["triggers"]).toEqual(values(plan.one("bifrost-bundle-bootstrap", T.command))["triggers"]);
+    expect(plan.isSecretOutput("netbirdLanSetupKey")).toBe(true);
   });
 
   it("exports the generated credentials only as secret outputs", () => {
@@ -329,10 +341,9 @@ describe("hetzner secrets", () => {
     const files = renderedFiles(canary);
     expect(files.length).toBeGreaterThan(5);
     for (const f of files) for (const c of canaries) expect(f.text.includes(c), `${c} in ${f.name}`).toBe(false);
-    // Nor a generated credential (nor the owner's bcrypt hash, which only the env file carries).
+    // Nor a generated credential.
     const generated = ["authentikBootstrapPassword", "authentikBootstrapToken", "netbirdOwnerPassword"].map((k) => String(canary.output(k)));
-    const hash = /NETBIRD_OWNER_PASSWORD_HASH='([^']+)'/.exec(String(values(canary.one("bifrost-bundle-env-netbird-server-env", T.command))["stdin"]))![1]!;
-    for (const f of files) for (const c of [...generated, hash]) expect(f.text.includes(c), `generated secret in ${f.name}`).toBe(false);
+    for (const f of files) for (const c of generated) expect(f.text.includes(c), `generated secret in ${f.name}`).toBe(false);
   });
 
   it("keeps every secret value behind a secret marker in every input", () => {
@@ -341,7 +352,7 @@ describe("hetzner secrets", () => {
     for (const c of canaries) expect(printed.includes(c), c).toBe(false);
     // …while the secrets do reach the VPS through the env-file commands.
     const stdin = canary.ofType(T.command).map((r) => String(values(r)["stdin"] ?? "")).join("");
-    for (const name of ["AUTHENTIK_SECRET_KEY", "AUTHENTIK_POSTGRES_PASSWORD", "NETBIRD_RELAY_SECRET", "NETBIRD_DATASTORE_ENCRYPTION_KEY", "NETBIRD_SETUP_KEY"] as const)
+    for (const name of ["AUTHENTIK_SECRET_KEY", "AUTHENTIK_POSTGRES_PASSWORD", "NETBIRD_RELAY_SECRET", "NETBIRD_DATASTORE_ENCRYPTION_KEY"] as const)
       expect(stdin, name).toContain(canaryEnv()[name]);
   });
 
@@ -363,12 +374,9 @@ describe("hetzner secrets", () => {
     expect(SECRETS.CLOUDFLARE_DNS01_API_TOKEN.stacks).toEqual(["platform"]);
   });
 
-  it("asks for the setup key only when the NetBird agent is on", async () => {
-    const env = { ...placeholderSecrets() } as Record<string, string | undefined>;
-    delete env["NETBIRD_SETUP_KEY"];
-    const err = await renderMissingSecrets("hetzner", env);
-    expect(err.missing).toEqual(["NETBIRD_SETUP_KEY"]);
-    expect(SECRETS.NETBIRD_SETUP_KEY.required).toBe(false);
+  it("asks for no NetBird setup key: the bootstrap makes both (bifrost's and the LAN router's)", () => {
+    expect(Object.keys(SECRETS).filter((k) => /SETUP_KEY/.test(k))).toEqual([]);
+    expect(canary.plan.secretOutputs).toContain("netbirdLanSetupKey");
   });
 });
 
@@ -388,10 +396,7 @@ describe("hetzner config variants", () => {
   });
 
   it("closes SSH when no admin CIDRs are set (delivery off), and opens a configured TURN range without the agent", async () => {
-    const env = { ...placeholderSecrets() } as Record<string, string | undefined>;
-    delete env["NETBIRD_SETUP_KEY"];
     const plan = await render("hetzner", {
-      env,
       config: (c) => {
         c.firewall.adminCidrs = [];
         c.bifrost.deliver = false;
@@ -412,11 +417,11 @@ describe("hetzner config variants", () => {
     expect(err.message).toContain("homelab:bifrost.deliver: false");
   });
 
-  it("leaves the agent's env file out when the agent is off", async () => {
-    const env = { ...placeholderSecrets() } as Record<string, string | undefined>;
-    delete env["NETBIRD_SETUP_KEY"];
-    const plan = await render("hetzner", { env, config: (c) => void (c.netbird.agent = false) });
-    expect(plan.find("bifrost-bundle-env-netbird-agent-env")).toBeUndefined();
+  it("leaves the agent and its setup key out when the agent is off", async () => {
+    const plan = await render("hetzner", { config: (c) => void (c.netbird.agent = false) });
+    const lan = JSON.parse(String(values(plan.one("bifrost-bundle-file-netbird-lan-path-json", T.copy))["source"]["text"]));
+    expect(lan.agentSetupKey).toBeNull();
+    expect(parse(String(values(plan.one("bifrost-bundle-file-compose-yaml", T.copy))["source"]["text"])).services["netbird-agent"]).toBeUndefined();
     expect(plan.find("bifrost-bundle-env-postgres-env")).toBeDefined();
     expect(rulesOf(plan).filter((r) => r.protocol === "udp").map((r) => r.port)).toEqual(["3478"]);
   });

@@ -4,8 +4,9 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { edgeHosts, publicRoutes } from "../../core/hetzner/bundle";
-import { placeholderSecrets } from "../../core/secrets";
-import { MissingSecretsError } from "../../core/config/errors";
+import { buildLanPath } from "../../core/hetzner/bundle/netbird-lan";
+import { StackOrderError } from "../../core/config/errors";
+import { STACK_REFERENCE_OUTPUTS } from "../../core/render/mocks/pulumi";
 import { captureStack } from "../../core/render/harness";
 import { toRawConfig } from "../../core/render/project-files";
 import { exampleConfig, render, type PlanView } from "../helpers/plan";
@@ -14,11 +15,24 @@ type Obj = Record<string, any>;
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const SECRET = "kubernetes:core/v1:Secret";
 
+const hetznerOutputs = STACK_REFERENCE_OUTPUTS["hetzner"]!;
+
+/** Renders platform with the hetzner stack's outputs changed for one render. */
+async function withHetznerOutputs<T>(outputs: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
+  const saved = hetznerOutputs.outputs;
+  hetznerOutputs.outputs = outputs;
+  try {
+    return await fn();
+  } finally {
+    hetznerOutputs.outputs = saved;
+  }
+}
+
 describe("NetBird routing peer in the cluster", () => {
   let plan: PlanView;
-  const env = { ...placeholderSecrets(), NETBIRD_LAN_SETUP_KEY: "canary-lan-setup-key-7" };
   beforeAll(async () => {
-    plan = await render("platform", { env, config: (c) => void (c.netbirdRouter = { enabled: true }) });
+    // On by default: the key comes from the hetzner stack, nothing to set.
+    plan = await withHetznerOutputs({ ...hetznerOutputs.outputs, netbirdLanSetupKey: "canary-lan-setup-key-7" }, () => render("platform"));
   });
 
   it("enrols with bifrost's NetBird, the very hostname the hetzner stack serves", () => {
@@ -34,10 +48,14 @@ describe("NetBird routing peer in the cluster", () => {
     expect(JSON.stringify(deployment.values)).not.toContain("canary-lan-setup-key-7");
   });
 
-  it("keeps the setup key in a Secret as a Pulumi secret, which the Deployment waits for", () => {
+  it("keeps the hetzner stack's setup key in a Secret as a Pulumi secret, which the Deployment waits for", () => {
     const secret = plan.ofType(SECRET).find((s) => (s.values as Obj)["metadata"]["name"] === "netbird-router-setup-key")!;
     expect((secret.values as Obj)["stringData"]).toEqual({ NB_SETUP_KEY: "canary-lan-setup-key-7" });
-    expect(plan.isSecretInput(secret, "stringData.NB_SETUP_KEY")).toBe(true);
+    expect(plan.isSecretInput(secret, "stringData")).toBe(true);
+    expect(JSON.stringify(secret.inputs)).not.toContain("canary-lan-setup-key-7");
+    // The Secret keeps the identity it had as a bootstrap Secret: an alias, not a delete and re-create of the same name.
+    const sibling = plan.one("bootstrap-secrets-cert-manager-cloudflare-api-token", SECRET);
+    expect(secret.aliases).toEqual([sibling.urn.replace(/::bootstrap-secrets-cert-manager-cloudflare-api-token$/, "::bootstrap-secrets-netbird-netbird-router-setup-key")]);
     const deployment = plan.ofType(DEPLOYMENT).find((d) => (d.values as Obj)["metadata"]["name"] === "netbird-router")!;
     expect(plan.dependsOn(deployment, secret)).toBe(true);
   });
@@ -49,24 +67,45 @@ describe("NetBird routing peer in the cluster", () => {
       expect((other.values as Obj)["metadata"]["labels"]["pod-security.kubernetes.io/enforce"], other.name).toBeUndefined();
   });
 
-  it("routes towards the address bifrost's Traefik forwards to: the Gateway on the LAN", () => {
+  it("is the router of the network bifrost's bootstrap routes to the platform's Gateway", () => {
     const project = exampleConfig("hetzner");
-    const upstreams = publicRoutes(project as never).map((r) => new URL(r.upstream).hostname);
-    expect(new Set(upstreams)).toEqual(new Set([project["network"]["ingressIp"]]));
+    const lan = buildLanPath(project as never);
+    const gatewayAddress = plan.output("gatewayAddress");
     expect(exampleConfig("platform")["network"]["ingressIp"]).toBe(project["network"]["ingressIp"]);
+    // The Gateway's address is a resource of the network, reachable from bifrost's group on 443.
+    const gateway = lan.network.resources.find((r) => r.address === `${gatewayAddress}/32`)!;
+    expect(gateway).toBeDefined();
+    const policy = lan.policies.find((p) => p.destinationResource === gateway.name)!;
+    expect(policy.ports).toContain("443");
+    // Traefik's default upstream is that same address.
+    const defaults = publicRoutes(project as never).filter((r) => r.upstream === `https://${gatewayAddress}`);
+    expect(defaults.length).toBeGreaterThan(0);
+    // The key this peer enrols with puts it in the group that routes the network.
+    const routerKey = lan.setupKeys.find((k) => k.name === "homelab-lan-router")!;
+    expect(lan.network.router.peerGroups).toEqual(routerKey.autoGroups);
   });
 
-  it("needs its setup key only when turned on", async () => {
-    const off = await render("platform");
+  it("refuses cleanly, before any resource, when the hetzner stack has no setup key yet", async () => {
+    const { netbirdLanSetupKey: _, ...without } = hetznerOutputs.outputs as Record<string, unknown>;
+    const capture = await withHetznerOutputs(without, () => captureStack("platform", { config: rawPlatformConfig() }));
+    expect(capture.error).toBeInstanceOf(StackOrderError);
+    const message = (capture.error as StackOrderError).message;
+    expect(message).toContain('output "netbirdLanSetupKey"');
+    expect(message).toContain("just core hetzner up");
+    expect(message).toContain("homelab:netbirdRouter.enabled: false");
+    // Only the stack reference it read.
+    expect(capture.registered).toBe(1);
+  });
+
+  it("reads nothing from the hetzner stack when turned off", async () => {
+    const { netbirdLanSetupKey: _, ...without } = hetznerOutputs.outputs as Record<string, unknown>;
+    const off = await withHetznerOutputs(without, () => render("platform", { config: (c) => void (c.netbirdRouter = { enabled: false }) }));
     expect(off.ofType(DEPLOYMENT).filter((d) => (d.values as Obj)["metadata"]["name"] === "netbird-router")).toHaveLength(0);
-    const env = { ...placeholderSecrets() } as Record<string, string | undefined>;
-    delete env["NETBIRD_LAN_SETUP_KEY"];
-    await render("platform", { env });
-    const values = exampleConfig("platform");
-    values["netbirdRouter"] = { enabled: true };
-    const config = toRawConfig(Object.fromEntries(Object.entries(values).map(([k, v]) => [`homelab:${k}`, v])));
-    const capture = await captureStack("platform", { config, env });
-    expect(capture.error).toBeInstanceOf(MissingSecretsError);
-    expect((capture.error as MissingSecretsError).missing).toEqual(["NETBIRD_LAN_SETUP_KEY"]);
+    expect(off.ofType("pulumi:pulumi:StackReference").map((r) => r.name)).toEqual(["talos"]);
   });
 });
+
+function rawPlatformConfig() {
+  const values = exampleConfig("platform");
+  return toRawConfig(Object.fromEntries(Object.entries(values).map(([k, v]) => [`homelab:${k}`, v])));
+}

@@ -102,6 +102,13 @@ export const PROTECTED: readonly ProtectedResource[] = [
     why: "deleting a namespace deletes everything in it, including Grafana's data deployed by Argo CD",
   },
   {
+    stack: "platform",
+    type: "kubernetes:core/v1:Namespace",
+    name: "namespaces-netbird",
+    retainOnDelete: true,
+    why: "deleting a namespace deletes everything in it; turning the routing peer off must not take the namespace with it",
+  },
+  {
     stack: "authentik",
     type: "authentik:index/outpost:Outpost",
     name: "forward-auth-outpost",

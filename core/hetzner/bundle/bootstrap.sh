@@ -34,6 +34,11 @@ die() {
 : "${BIFROST_STATE_DIRS:?bootstrap.env: BIFROST_STATE_DIRS missing}"
 : "${BIFROST_DUMP_CALENDAR:?bootstrap.env: BIFROST_DUMP_CALENDAR missing}"
 : "${BIFROST_DUMP_KEEP:?bootstrap.env: BIFROST_DUMP_KEEP missing}"
+: "${BIFROST_NETBIRD_LAN:?bootstrap.env: BIFROST_NETBIRD_LAN missing}"
+: "${BIFROST_NETBIRD_RECONCILER:?bootstrap.env: BIFROST_NETBIRD_RECONCILER missing}"
+: "${BIFROST_NETBIRD_API_DIR:?bootstrap.env: BIFROST_NETBIRD_API_DIR missing}"
+BIFROST_LOCAL_SECRET_FILES=${BIFROST_LOCAL_SECRET_FILES:-}
+BIFROST_NETBIRD_AGENT_ENV=${BIFROST_NETBIRD_AGENT_ENV:-}
 BIFROST_RESTART_ON=${BIFROST_RESTART_ON:-}
 POLL_SECONDS=${BIFROST_POLL_SECONDS:-5}
 STATE_DIR=.state
@@ -42,6 +47,12 @@ SYSROOT=${BIFROST_SYSROOT:-}
 FSTAB=$SYSROOT/etc/fstab
 UNIT_DIR=$SYSROOT/etc/systemd/system
 MOUNT=$SYSROOT$BIFROST_STATE_MOUNT
+# Services the NetBird steps look for (compose.yaml's names).
+NB_SERVER=netbird-server
+NB_AGENT=netbird-agent
+# Set when the NetBird step fails: the other services still start, then the
+# run fails with this message.
+NETBIRD_PROBLEM=""
 # Authentik's database: user and database name as compose.yaml sets them.
 PG_SERVICE=postgres
 PG_ROLE=authentik
@@ -51,7 +62,7 @@ compose() { docker compose --project-directory "$BUNDLE_DIR" -f "$BUNDLE_DIR/com
 
 require_tools() {
   local tool
-  for tool in docker envsubst cmp sha256sum blkid findmnt mountpoint systemctl; do
+  for tool in docker envsubst cmp sha256sum blkid findmnt mountpoint systemctl python3; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed; cloud-init installs it (check: cloud-init status --long)"
   done
   docker compose version >/dev/null 2>&1 || die "the docker compose plugin is missing"
@@ -66,13 +77,14 @@ require_secrets() {
 
 # A secret env file the bundle no longer uses (like the Cloudflare token
 # Traefik once had) must not linger on the VPS: remove every secrets/*.env
-# that BIFROST_SECRET_FILES does not list. Names only in the log.
+# that neither BIFROST_SECRET_FILES (Pulumi writes them) nor
+# BIFROST_LOCAL_SECRET_FILES (made here) lists. Names only in the log.
 remove_stale_secrets() {
   local path name
   for path in secrets/*.env; do
     [ -e "$path" ] || continue
     name=${path#secrets/}
-    case " $BIFROST_SECRET_FILES " in
+    case " $BIFROST_SECRET_FILES $BIFROST_LOCAL_SECRET_FILES " in
       *" $name "*) ;;
       *)
         rm -f -- "$path"
@@ -215,6 +227,53 @@ mount_state() {
   install -d -m 0700 "$MOUNT/.bifrost"
 }
 
+# ---- NetBird: claimed, and the path to the LAN ---------------------------------
+# netbird-lan.py claims NetBird through its setup call (which returns an API
+# token) and then makes the groups, setup keys, network and policies of
+# netbird/lan-path.json. It talks to the server on the Docker network, by the
+# container's address: Traefik never forwards the setup call, and on a first
+# boot it is not even running yet. Its secrets (token, setup keys) stay on
+# the state volume, mode 0600; it writes bifrost's agent env file itself.
+
+# compose needs the agent's env file to exist before the agent has a key.
+prepare_agent_env() {
+  [ -n "$BIFROST_NETBIRD_AGENT_ENV" ] || return 0
+  [ -e "secrets/$BIFROST_NETBIRD_AGENT_ENV" ] && return 0
+  (umask 077 && : >"secrets/$BIFROST_NETBIRD_AGENT_ENV")
+}
+
+netbird_api_url() {
+  local id ip
+  id=$(compose ps -q "$NB_SERVER" 2>/dev/null || true)
+  [ -n "$id" ] || return 1
+  ip=$(docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$id")
+  [[ $ip =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] || return 1
+  printf 'http://%s:80\n' "$ip"
+}
+
+reconcile_netbird() {
+  local url rc=0
+  local -a args
+  if ! url=$(netbird_api_url); then
+    NETBIRD_PROBLEM="could not find $NB_SERVER's address on the bundle network"
+    return 0
+  fi
+  args=(--api "$url" --desired "$BIFROST_NETBIRD_LAN" --state-dir "$MOUNT/$BIFROST_NETBIRD_API_DIR" --owner-env secrets/netbird-api.env)
+  [ -z "$BIFROST_NETBIRD_AGENT_ENV" ] || args+=(--agent-env "secrets/$BIFROST_NETBIRD_AGENT_ENV")
+  python3 "$BIFROST_NETBIRD_RECONCILER" "${args[@]}" || rc=$?
+  case $rc in
+    0) ;;
+    3) NETBIRD_PROBLEM="NetBird was set up without an API token this bundle can use: see the [netbird] lines above" ;;
+    *) NETBIRD_PROBLEM="the NetBird step failed (exit $rc): see the [netbird] lines above" ;;
+  esac
+  return 0
+}
+
+# The agent enrols with the key netbird-lan.py wrote; without one it cannot.
+agent_ready_to_start() {
+  [ -s "secrets/$BIFROST_NETBIRD_AGENT_ENV" ]
+}
+
 # ---- Authentik's database -----------------------------------------------------
 # The postgres image applies POSTGRES_PASSWORD only when it creates the
 # cluster (docker-library/postgres docker-entrypoint.sh, "skipping
@@ -262,9 +321,13 @@ dump_database() {
 install_dump_timer() {
   local service timer
   service=$(
-    printf '[Unit]\nDescription=Logical dump of Authentik'"'"'s database onto the bifrost state volume\n'
+    printf '[Unit]\nDescription=Logical dump of Authentik'"'"'s database onto the bifrost state volume; NetBird'"'"'s token renewal\n'
     printf 'Requires=docker.service\nAfter=docker.service\nRequiresMountsFor=%s\n\n' "$BIFROST_STATE_MOUNT"
     printf '[Service]\nType=oneshot\nExecStart=/bin/bash %s/bootstrap.sh dump\n' "$BUNDLE_DIR"
+    # Daily, too: renew NetBird's API token well before it expires (NetBird
+    # caps tokens at 365 days) and put back what was removed by hand. "-":
+    # a NetBird failure does not mark the dump failed.
+    printf 'ExecStart=-/bin/bash %s/bootstrap.sh netbird\n' "$BUNDLE_DIR"
   )
   timer=$(
     printf '[Unit]\nDescription=Scheduled logical dump of Authentik'"'"'s database\n\n'
@@ -357,18 +420,25 @@ main() {
   # Before anything starts: every container's data is on the volume.
   mount_state
   install -d -m 0700 "$STATE_DIR"
+  prepare_agent_env
   compose config --quiet || die "compose.yaml does not validate"
 
   IFS=';' read -r -a stages <<<"$BIFROST_STAGES"
   for stage in "${stages[@]}"; do
     read -r -a services <<<"$stage"
+    if [[ " ${services[*]} " == *" $NB_AGENT "* ]] && ! agent_ready_to_start; then
+      log "not starting $NB_AGENT: it has no setup key yet"
+      continue
+    fi
     start_stage "${services[@]}"
     wait_stage "${services[@]}"
     record_stage "${services[@]}"
     if [[ " ${services[*]} " == *" $PG_SERVICE "* ]]; then sync_postgres_password; fi
+    if [[ " ${services[*]} " == *" $NB_SERVER "* ]]; then reconcile_netbird; fi
     log "ready: ${services[*]}"
   done
   install_dump_timer
+  [ -z "$NETBIRD_PROBLEM" ] || die "$NETBIRD_PROBLEM; every other service is up"
   log "bifrost is up"
 }
 
@@ -378,5 +448,11 @@ case ${1:-} in
     mount_state
     dump_database
     ;;
-  *) die "usage: $0 [dump]" ;;
+  netbird)
+    mount_state
+    reconcile_netbird
+    [ -z "$NETBIRD_PROBLEM" ] || die "$NETBIRD_PROBLEM"
+    log "NetBird is as lan-path.json says"
+    ;;
+  *) die "usage: $0 [dump|netbird]" ;;
 esac

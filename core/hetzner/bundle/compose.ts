@@ -4,6 +4,7 @@
  * the VPS; the document itself holds none.
  */
 import { edgeHosts, edgeNetwork, SERVICE, STATE_MOUNT, statePath, type BundleConfig } from "./model";
+import { LOCAL_SECRET_FILES } from "./secret-env";
 
 export interface Healthcheck {
   test: string[];
@@ -113,6 +114,12 @@ export function buildCompose(c: BundleConfig): ComposeFile {
     [SERVICE.netbirdServer]: {
       ...base(SERVICE.netbirdServer, img.netbirdServer),
       command: ["--config", "/etc/netbird/config.yaml"],
+      // Lets the setup call return an API token for the owner it creates
+      // (management/server/instance/setup_service.go, NetBird >= 0.70.5).
+      // bootstrap.sh makes that call on the Docker network before Traefik
+      // first starts, and Traefik never forwards /api/setup (traefik.ts), so
+      // nobody else can claim the instance.
+      environment: { NB_SETUP_PAT_ENABLED: "true" },
       ports: c.netbird.stunPorts.map((p) => `${p}:${p}/udp`),
       volumes: [`./${NETBIRD_CONFIG_PATH}:/etc/netbird/config.yaml:ro`, `${statePath("netbird")}:/var/lib/netbird`],
       networks: [NETWORK],
@@ -164,8 +171,9 @@ export function buildCompose(c: BundleConfig): ComposeFile {
         NB_WIREGUARD_PORT: String(c.netbird.peerPort),
         NB_LOG_LEVEL: "info",
       },
-      env_file: ["./secrets/netbird-agent.env"],
-            // The peer's identity (WireGuard key, peer id) survives a rebuild, so
+      // Written on the VPS by netbird-lan.py from the setup key it creates.
+      env_file: [`./secrets/${LOCAL_SECRET_FILES.netbirdAgent}`],
+      // The peer's identity (WireGuard key, peer id) survives a rebuild, so
       // the routes and policies that name this peer keep working.
       volumes: [`${statePath("netbirdAgentConfig")}:/etc/netbird`, `${statePath("netbirdAgentState")}:/var/lib/netbird`],
       healthcheck: health(["CMD", "netbird", "status"]),

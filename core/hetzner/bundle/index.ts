@@ -12,10 +12,11 @@ import { buildCompose, mountedConfigFiles, NETBIRD_CONFIG_PATH, startStages } fr
 import { buildGatusConfig } from "./gatus";
 import { STATE_DIRS, STATE_MOUNT, type BundleConfig } from "./model";
 import { buildNetbirdConfig, NETBIRD_TEMPLATE_PATH, NETBIRD_TEMPLATE_VARS } from "./netbird";
-import { formatEnvFile, secretEnvFiles, type SecretEnvFile } from "./secret-env";
+import { buildLanPath, LAN_PATH_FILE, LAN_RECONCILER_FILE } from "./netbird-lan";
+import { formatEnvFile, LOCAL_SECRET_FILES, secretEnvFiles, type SecretEnvFile } from "./secret-env";
 import { buildTraefikDynamic, buildTraefikStatic } from "./traefik";
 
-export { secretEnvFiles, formatEnvFile, GENERATED_SECRETS, isGeneratedSecret, type BundleSecret, type GeneratedSecret, type SecretEnvFile } from "./secret-env";
+export { secretEnvFiles, formatEnvFile, LOCAL_SECRET_FILES, GENERATED_SECRETS, isGeneratedSecret, type BundleSecret, type GeneratedSecret, type SecretEnvFile } from "./secret-env";
 export { edgeHosts, publicRoutes, servedHostnames, SERVICE, STATE_DIRS, STATE_MOUNT, statePath, type BundleConfig } from "./model";
 
 export interface BundleFile {
@@ -32,15 +33,16 @@ export interface Bundle {
   readonly hash: string;
 }
 
-/** bootstrap.sh ships as the real file next to this module. */
+/** bootstrap.sh and netbird-lan.py ship as the real files next to this module. */
 export const BOOTSTRAP_SCRIPT = readFileSync(path.join(__dirname, "bootstrap.sh"), "utf8");
+export const NETBIRD_LAN_SCRIPT = readFileSync(path.join(__dirname, "netbird-lan.py"), "utf8");
 
 // No anchors/aliases: every consumer (compose, Traefik, Gatus) gets plain,
 // diff-friendly YAML even where the builders share an object.
 const yaml = (doc: unknown) => stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
 
 export function renderBundle(c: BundleConfig): Bundle {
-  const secretFiles = secretEnvFiles(c);
+  const secretFiles = secretEnvFiles();
   const compose = buildCompose(c);
   const files: BundleFile[] = [
     { path: "compose.yaml", content: yaml(compose) },
@@ -53,12 +55,20 @@ export function renderBundle(c: BundleConfig): Bundle {
       content: stringify(buildNetbirdConfig(c), { lineWidth: 0, aliasDuplicateObjects: false, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }),
     },
     { path: "gatus/config.yaml", content: yaml(buildGatusConfig(c)) },
+    // What netbird-lan.py makes NetBird hold: no secrets, only names and addresses.
+    { path: LAN_PATH_FILE, content: `${JSON.stringify(buildLanPath(c), null, 2)}\n` },
+    { path: LAN_RECONCILER_FILE, content: NETBIRD_LAN_SCRIPT },
     {
       // Settings for bootstrap.sh, sourced by bash: no secrets, only names.
       path: "bootstrap.env",
       content: formatEnvFile({
         BIFROST_STAGES: startStages(c).map((stage) => stage.join(" ")).join(";"),
         BIFROST_SECRET_FILES: secretFiles.map((f) => f.file).join(" "),
+        BIFROST_LOCAL_SECRET_FILES: Object.values(LOCAL_SECRET_FILES).join(" "),
+        BIFROST_NETBIRD_LAN: LAN_PATH_FILE,
+        BIFROST_NETBIRD_RECONCILER: LAN_RECONCILER_FILE,
+        BIFROST_NETBIRD_API_DIR: STATE_DIRS.netbirdApi.path,
+        BIFROST_NETBIRD_AGENT_ENV: c.netbird.agent ? LOCAL_SECRET_FILES.netbirdAgent : "",
         BIFROST_HEALTH_TIMEOUT: String(c.bifrost.healthTimeoutSeconds),
         BIFROST_NETBIRD_TEMPLATE: NETBIRD_TEMPLATE_PATH,
         BIFROST_NETBIRD_CONFIG: NETBIRD_CONFIG_PATH,

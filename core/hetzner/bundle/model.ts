@@ -39,6 +39,8 @@ export const STATE_DIRS = {
   postgres: { path: "postgres", owner: "0:0", mode: "0700" },
   authentik: { path: "authentik", owner: "1000:1000", mode: "0750" },
   netbird: { path: "netbird", owner: "0:0", mode: "0700" },
+  // NetBird's API token and setup keys (netbird-lan.py); root only.
+  netbirdApi: { path: "netbird-api", owner: "0:0", mode: "0700" },
   netbirdAgentConfig: { path: "netbird-agent/config", owner: "0:0", mode: "0700" },
   netbirdAgentState: { path: "netbird-agent/state", owner: "0:0", mode: "0700" },
   traefik: { path: "traefik", owner: "0:0", mode: "0700" },

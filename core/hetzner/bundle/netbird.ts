@@ -8,7 +8,7 @@
 import { edgeHosts, edgeNetwork, type BundleConfig } from "./model";
 
 /** Placeholder variables bootstrap.sh substitutes (and nothing else). */
-export const NETBIRD_TEMPLATE_VARS = ["NETBIRD_RELAY_SECRET", "NETBIRD_DATASTORE_ENCRYPTION_KEY", "NETBIRD_OWNER_PASSWORD_HASH"] as const;
+export const NETBIRD_TEMPLATE_VARS = ["NETBIRD_RELAY_SECRET", "NETBIRD_DATASTORE_ENCRYPTION_KEY"] as const;
 
 export const NETBIRD_TEMPLATE_PATH = "netbird/config.yaml.tmpl";
 
@@ -39,16 +39,6 @@ export function buildNetbirdConfig(c: Pick<BundleConfig, "domain" | "edge" | "ne
         signKeyRefreshEnabled: true,
         dashboardRedirectURIs: [`https://${hosts.netbird}/nb-auth`, `https://${hosts.netbird}/nb-silent-auth`],
         cliRedirectURIs: ["http://localhost:53000/"],
-        // The owner exists before the server first listens, so NetBird's
-        // setup endpoint is closed from the start: netbirdio/netbird
-        // combined/cmd/config.go maps auth.owner {email, password: bcrypt
-        // hash} to the embedded IdP's static password
-        // (management/server/idp/embedded.go), written to the IdP store at
-        // start (idp/dex/provider.go ensureStaticPasswords, which also
-        // updates a changed hash); instance/manager.go then finds a local
-        // user and reports setup as not required, and the setup call fails
-        // with "setup already completed".
-        owner: { email: ownerEmail(c), password: placeholder("NETBIRD_OWNER_PASSWORD_HASH") },
       },
       store: { engine: "sqlite", encryptionKey: placeholder("NETBIRD_DATASTORE_ENCRYPTION_KEY") },
       // Real client addresses arrive in X-Forwarded-For from Traefik only:

@@ -1,17 +1,22 @@
 /**
- * Which secret goes into which env file on the VPS. These files are the only
- * place secret values exist on bifrost: Pulumi writes them over SSH (mode
- * 0600, root) and the rendered bundle only refers to them by path.
+ * Which secret goes into which env file on the VPS. Pulumi writes these over
+ * SSH (mode 0600, root) and the rendered bundle only refers to them by path.
+ * The other secrets on bifrost are made there and never leave it except as
+ * noted: NetBird's API token and setup keys (netbird-lan.py, on the state
+ * volume, 0600), and bifrost's own agent env file, which netbird-lan.py
+ * writes from its setup key (LOCAL_SECRET_FILES).
  */
 import type { SecretName } from "../../secrets";
-import type { BundleConfig } from "./model";
+
+/** Secret env files bootstrap.sh makes on the VPS itself (never removed as stale). */
+export const LOCAL_SECRET_FILES = { netbirdAgent: "netbird-agent.env" } as const;
 
 /**
  * Secrets the hetzner stack generates itself (`@pulumi/random`, kept in
  * Pulumi state) instead of reading them from sops: the credentials that
- * pre-claim Authentik's and NetBird's admin accounts before first start.
+ * claim Authentik's and NetBird's admin accounts before either is reachable.
  */
-export const GENERATED_SECRETS = ["authentikBootstrapPassword", "authentikBootstrapToken", "netbirdOwnerPasswordHash"] as const;
+export const GENERATED_SECRETS = ["authentikBootstrapPassword", "authentikBootstrapToken", "netbirdOwnerPassword"] as const;
 export type GeneratedSecret = (typeof GENERATED_SECRETS)[number];
 
 /** A secret from the sops table (core/secrets.ts) or one the stack generates. */
@@ -30,8 +35,8 @@ export interface SecretEnvFile {
   readonly purpose: string;
 }
 
-export function secretEnvFiles(c: Pick<BundleConfig, "netbird">): SecretEnvFile[] {
-  const files: SecretEnvFile[] = [
+export function secretEnvFiles(): SecretEnvFile[] {
+  return [
     // No Cloudflare token on bifrost: Traefik gets its certificates through
     // the TLS-ALPN-01 challenge (traefik.ts), so the public VPS holds no
     // credential that could edit DNS.
@@ -59,14 +64,18 @@ export function secretEnvFiles(c: Pick<BundleConfig, "netbird">): SecretEnvFile[
       vars: {
         NETBIRD_RELAY_SECRET: "NETBIRD_RELAY_SECRET",
         NETBIRD_DATASTORE_ENCRYPTION_KEY: "NETBIRD_DATASTORE_ENCRYPTION_KEY",
-        NETBIRD_OWNER_PASSWORD_HASH: "netbirdOwnerPasswordHash",
       },
-      purpose: "NetBird server config (relay secret, store key, owner password hash), filled in on the VPS by bootstrap.sh",
+      purpose: "NetBird server config (relay secret, store key), filled in on the VPS by bootstrap.sh",
+    },
+    {
+      // Read only by netbird-lan.py, which claims the instance through
+      // NetBird's setup call on the Docker network (never through Traefik)
+      // and keeps the API token it gets back on the state volume.
+      file: "netbird-api.env",
+      vars: { NETBIRD_OWNER_PASSWORD: "netbirdOwnerPassword" },
+      purpose: "NetBird owner's password, for the setup call that claims the instance and returns the API token",
     },
   ];
-  if (c.netbird.agent)
-    files.push({ file: "netbird-agent.env", vars: { NB_SETUP_KEY: "NETBIRD_SETUP_KEY" }, purpose: "bifrost routing peer enrolment" });
-  return files;
 }
 
 /**

@@ -10,6 +10,9 @@ const LETSENCRYPT_STAGING = "https://acme-staging-v02.api.letsencrypt.org/direct
 export const RESOLVER = "letsencrypt";
 export const AUTH_MIDDLEWARE = "authentik";
 export const HEADERS_MIDDLEWARE = "security-headers";
+export const DENY_ALL_MIDDLEWARE = "deny-all";
+/** NetBird's unauthenticated setup endpoint (openapi.yml `/api/setup`). */
+export const NETBIRD_SETUP_PATH = "/api/setup";
 
 export function buildTraefikStatic(c: Pick<BundleConfig, "domain" | "bifrost">) {
   return {
@@ -125,6 +128,19 @@ export function buildTraefikDynamic(c: BundleConfig) {
     middlewares: [HEADERS_MIDDLEWARE],
     priority: 200,
   };
+  // NetBird's setup call claims an unclaimed instance without credentials.
+  // bootstrap.sh makes it on the Docker network before Traefik first
+  // starts; from outside it is refused always (403), so even a NetBird
+  // whose store was lost can never be claimed by a stranger. Traefik v3
+  // sanitizes the path before matching (entry point option sanitizePath,
+  // on by default), and NetBird's router matches paths case-sensitively.
+  routers["netbird-setup-closed"] = {
+    rule: `${host(hosts.netbird)} && (Path(\`${NETBIRD_SETUP_PATH}\`) || PathPrefix(\`${NETBIRD_SETUP_PATH}/\`))`,
+    entryPoints: web,
+    service: "noop@internal",
+    middlewares: [DENY_ALL_MIDDLEWARE],
+    priority: 400,
+  };
   routers["netbird-dashboard"] = { rule: host(hosts.netbird), entryPoints: web, service: "netbird-dashboard", middlewares: [HEADERS_MIDDLEWARE], priority: 100 };
   routers["uptime"] = { rule: host(hosts.uptime), entryPoints: web, service: "gatus", middlewares: [HEADERS_MIDDLEWARE] };
 
@@ -183,6 +199,9 @@ export function buildTraefikDynamic(c: BundleConfig) {
             ],
           },
         },
+        // Only loopback, which never reaches Traefik's entry point from
+        // outside: every request is refused with 403.
+        [DENY_ALL_MIDDLEWARE]: { ipAllowList: { sourceRange: ["127.0.0.1/32"] } },
         [HEADERS_MIDDLEWARE]: {
           headers: { stsSeconds: 31536000, contentTypeNosniff: true, referrerPolicy: "strict-origin-when-cross-origin" },
         },

@@ -79,8 +79,11 @@ export const STACK_REFERENCE_OUTPUTS: Record<string, { outputs: Record<string, u
       authentikBootstrapToken: "mockAuthentikBootstrapToken0000000000000000000000000000000000000",
       netbirdOwnerEmail: "ops@example.com",
       netbirdOwnerPassword: "mockNetbirdOwnerPassword0000000000000000",
+      // A NetBird setup key as the API returns it in plain text: an upper-case
+      // UUID (netbirdio/netbird management/server/types/setupkey.go GenerateSetupKey).
+      netbirdLanSetupKey: "0F0C8D5E-6A3B-4C21-9E7D-5B8A2F1C3D4E",
     },
-    secret: ["authentikBootstrapPassword", "authentikBootstrapToken", "netbirdOwnerPassword"],
+    secret: ["authentikBootstrapPassword", "authentikBootstrapToken", "netbirdOwnerPassword", "netbirdLanSetupKey"],
   },
 };
 
