@@ -252,11 +252,16 @@ describe("bifrost bundle (committed example)", () => {
       config((v) => {
         v.publicServices.push({ name: "nas", description: "NAS", upstream: "https://10.10.0.9:5001" });
         v.publicServices.push({ name: "wiki", description: "Wiki", upstream: "http://10.10.0.9" });
+        v.publicServices.push({ name: "v6", description: "IPv6 service", upstream: "https://[fd00::9]:8443" });
       }),
     );
     const lan = JSON.parse(file(other, "netbird/lan-path.json"));
     const nas = (lan.network.resources as Obj[]).find((r) => r["address"] === "10.10.0.9/32")!;
     expect(nas["description"]).toContain("nas, wiki");
+    expect(nas["name"]).toBe("homelab-upstream-10-10-0-9");
+    const v6 = (lan.network.resources as Obj[]).find((r) => r["address"] === "fd00::9/128")!;
+    expect(v6["name"]).toBe("homelab-upstream-fd00-9");
+    expect((lan.policies as Obj[]).find((p) => p["destinationResource"] === v6["name"])!["ports"]).toEqual(["8443"]);
     expect((lan.policies as Obj[]).find((p) => p["destinationResource"] === nas["name"])!["ports"]).toEqual(["80", "5001"]);
     // photos.internal.example.net (immich's upstream in the example) is no resource.
     expect(JSON.stringify(lan)).not.toContain("photos.internal");

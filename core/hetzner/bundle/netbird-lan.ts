@@ -112,7 +112,9 @@ export function lanTargets(c: Pick<BundleConfig, "domain" | "publicServices" | "
 }
 
 function resourceName(c: Pick<BundleConfig, "network">, address: string): string {
-  return address === `${c.network.ingressIp}/32` ? GATEWAY_RESOURCE : `homelab-upstream-${address.replace(/[^0-9a-fA-F]+/g, "-").replace(/-+$/, "")}`;
+  if (address === `${c.network.ingressIp}/32`) return GATEWAY_RESOURCE;
+  // 10.10.0.9/32 → homelab-upstream-10-10-0-9; fd00::9/128 → homelab-upstream-fd00-9.
+  return `homelab-upstream-${address.split("/")[0]!.replace(/[^0-9a-fA-F]+/g, "-")}`;
 }
 
 export function buildLanPath(c: Pick<BundleConfig, "domain" | "edge" | "publicServices" | "network" | "netbird" | "bifrost">): LanPath {
