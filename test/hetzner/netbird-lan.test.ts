@@ -19,6 +19,12 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import hetzner from "../../core/hetzner";
+import { renderBundle } from "../../core/hetzner/bundle";
+import { LAN_PATH_FILE, SETUP_KEYS } from "../../core/hetzner/bundle/netbird-lan";
+import { validateConfig } from "../../core/main";
+import { toRawConfig } from "../../core/render/project-files";
+import { exampleConfig } from "../helpers/plan";
 
 const SCRIPT = path.resolve(__dirname, "../../core/hetzner/bundle/netbird-lan.py");
 const hasPython = spawnSync("python3", ["--version"]).status === 0;
@@ -1052,5 +1058,27 @@ describe.skipIf(!hasPython)("netbird-lan.py (skipped only where python3 is not i
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(callsOf(fake.calls, "POST", /^\/api\/setup$/)).toHaveLength(1);
+  });
+
+  it("takes the desired state the bundle renders, and makes the Gateway and an upstream reachable from bifrost's group", async () => {
+    // The contract between core/hetzner/bundle/netbird-lan.ts and this script.
+    const values = exampleConfig("hetzner");
+    values["publicServices"].push({ name: "nas", description: "NAS", upstream: "https://10.10.0.9:5001" });
+    const config = validateConfig(hetzner, toRawConfig(Object.fromEntries(Object.entries(values).map(([k, v]) => [`homelab:${k}`, v]))));
+    const rendered = renderBundle(config).files.find((f) => f.path === LAN_PATH_FILE)!.content;
+    const fake = await startFake();
+    const ws = workspace(JSON.parse(rendered));
+    const r = await run(fake, ws);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(fake.resources.map((x) => x.address).sort()).toEqual([`${config.network.ingressIp}/32`, "10.10.0.9/32"].sort());
+    const edge = fake.group("homelab-edge");
+    for (const resource of fake.resources) {
+      const policy = fake.policies.find((p) => p.rules[0]?.destinationResource?.id === resource.id);
+      expect(policy, resource.address).toBeDefined();
+      expect(policy!.rules[0]!.sources).toEqual([edge.id]);
+    }
+    // The file the hetzner stack reads back for the platform stack's routing peer.
+    expect(readFileSync(ws.stateFile(SETUP_KEYS.lanRouter.file), "utf8").trim()).toBe(fake.validKeys("homelab-lan-router")[0]!.plain);
   });
 });
