@@ -137,7 +137,7 @@ describe("bootstrap.sh", () => {
         "up postgres",
         "up authentik-server authentik-worker",
         "up netbird-server netbird-dashboard",
-        `netbird-lan netbird/netbird-lan.py --api http://172.30.0.5:80 --desired netbird/lan-path.json --owner-env secrets/netbird-api.env --agent-env secrets/netbird-agent.env`,
+        `netbird-lan netbird/netbird-lan.py --api http://172.30.0.5:80 --desired netbird/lan-path.json --state-dir /mnt/bifrost-state/netbird-api --owner-env secrets/netbird-api.env --agent-env secrets/netbird-agent.env`,
         "up traefik",
         "up gatus",
         "up netbird-agent",
@@ -327,13 +327,27 @@ describe("bootstrap.sh", () => {
     expect(other.stderr).toContain("the NetBird step failed (exit 1)");
   });
 
+  it.skipIf(spawnSync("python3", ["--version"]).status !== 0)("passes netbird-lan.py only flags it takes, and every flag it requires", () => {
+    const help = spawnSync("python3", [path.resolve(__dirname, "../../core/hetzner/bundle/netbird-lan.py"), "--help"], { encoding: "utf8" });
+    expect(help.status).toBe(0);
+    const usage = help.stdout.slice(0, help.stdout.indexOf("\n\n"));
+    const required = [...usage.matchAll(/(?<!\[)(--[a-z-]+) [A-Z_]+/g)].map((m) => m[1]!);
+    const known = [...usage.matchAll(/(--[a-z-]+)/g)].map((m) => m[1]!);
+    const dir = stageBundle("netbird-flags");
+    const call = run(dir).calls.find((c) => c.startsWith("netbird-lan "))!;
+    const passed = [...call.matchAll(/(--[a-z-]+)/g)].map((m) => m[1]!);
+    expect(required.length).toBeGreaterThan(0);
+    for (const flag of required) expect(passed, flag).toContain(flag);
+    for (const flag of passed) expect(known, flag).toContain(flag);
+  });
+
   it("runs the NetBird step alone for the daily timer", () => {
     const dir = stageBundle("netbird-only");
     run(dir);
     const r = run(dir, { BIFROST_STATE_DEVICE: "" }, ["netbird"]);
     expect(r.status, r.out).toBe(0);
     expect(r.calls.filter((c) => !c.startsWith("mount "))).toEqual([
-      "netbird-lan netbird/netbird-lan.py --api http://172.30.0.5:80 --desired netbird/lan-path.json --owner-env secrets/netbird-api.env --agent-env secrets/netbird-agent.env",
+      "netbird-lan netbird/netbird-lan.py --api http://172.30.0.5:80 --desired netbird/lan-path.json --state-dir /mnt/bifrost-state/netbird-api --owner-env secrets/netbird-api.env --agent-env secrets/netbird-agent.env",
     ]);
     expect(run(dir, { BIFROST_STATE_DEVICE: "", FAKE_NETBIRD_EXIT: "1" }, ["netbird"]).status).toBe(1);
   });
