@@ -10,6 +10,7 @@ import { execFile, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { talosConfig } from "../../bench/generate";
@@ -19,6 +20,8 @@ import { projectShape } from "../../core/config/project";
 
 const root = path.resolve(__dirname, "..", "..");
 const run = promisify(execFile);
+/** Node with tsx's loader: what `npm run` runs, without the tsx CLI's relay process in between. */
+const TSX = ["--import", pathToFileURL(path.join(root, "node_modules", "tsx", "dist", "loader.mjs")).href];
 
 let repo: string;
 
@@ -70,8 +73,7 @@ describe("render:diff against the previous commit", () => {
     fs.writeFileSync(file, after);
     git("-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-am", "move the gateway IP");
 
-    const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
-    const { stdout } = await run(process.execPath, [tsx, "scripts/render-diff.ts", "HEAD~1", "--stacks", "cloudflare"], { cwd: repo });
+    const { stdout } = await run(process.execPath, [...TSX, "scripts/render-diff.ts", "HEAD~1", "--stacks", "cloudflare"], { cwd: repo });
 
     const section = stdout.slice(stdout.indexOf("cloudflare:"));
     expect(section.trimEnd().split("\n")).toEqual([
@@ -135,12 +137,10 @@ function writeTalosConfig(nodes: number): void {
 }
 
 describe("large renders arrive whole", () => {
-  const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
-
   it("a slow reader gets the whole, valid JSON of a render of several hundred resources", async () => {
     writeTalosConfig(100);
     try {
-      const { text, status, stderr } = await throughSlowReader([tsx, "core/render/cli.ts", "talos", "--json"], repo);
+      const { text, status, stderr } = await throughSlowReader([...TSX, "core/render/cli.ts", "talos", "--json"], repo);
       expect(status, stderr).toBe(0);
       expect(text.length).toBeGreaterThan(1_000_000); // far beyond a pipe's 64 KiB
       const doc = JSON.parse(text) as { resources: { type: string }[] };
@@ -159,7 +159,7 @@ describe("large renders arrive whole", () => {
     fs.writeFileSync(file, before.replace("v1.13.9", "v1.13.10"));
     git("-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-am", "talos patch release");
 
-    const { text, status, stderr } = await throughSlowReader([tsx, "scripts/render-diff.ts", "HEAD~1", "--stacks", "talos"], repo);
+    const { text, status, stderr } = await throughSlowReader([...TSX, "scripts/render-diff.ts", "HEAD~1", "--stacks", "talos"], repo);
     expect(status, `${stderr}\n${text.slice(0, 2000)}`).toBe(0);
     // One upgrade step per node, replaced: its triggers name the installer image.
     expect(text).toMatch(/^talos: 0 to add, \d+ to change, \d+ to replace, 0 to remove$/m);
