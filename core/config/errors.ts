@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { unknownStackMessage } from "../stacks";
 
 /** The config namespace: the Pulumi project name. Keys read `homelab:<key>`. */
 export const CONFIG_NAMESPACE = "homelab";
@@ -147,10 +148,7 @@ export class UnknownStackError extends pulumi.RunError {
     readonly stackName: string,
     readonly valid: readonly string[],
   ) {
-    super(
-      `Unknown stack "${stackName}". This program has five stacks: ${valid.join(", ")}. ` +
-        `Select one with \`pulumi stack select <name>\` or run \`just core <stack> <action>\`.`,
-    );
+    super(unknownStackMessage(stackName, valid));
   }
 
   static override isInstance(err: unknown): err is UnknownStackError {

@@ -12,11 +12,12 @@
  * reaches a slow reader whole.
  *
  * The harness (the Pulumi runtime, the mocks and, through them, the provider
- * SDKs) is imported only once the arguments are valid: it is most of a
- * render's start-up (~1 s of CPU), and a usage error needs none of it.
+ * SDKs) is imported only once the arguments and the stack name are valid: it
+ * is most of a render's start-up (~1 s of CPU), and a usage error or an
+ * unknown stack needs none of it.
  */
 import { parseArgs } from "node:util";
-import { STACK_NAMES } from "../stacks";
+import { isStackName, STACK_NAMES, unknownStackMessage } from "../stacks";
 import { planToJson, planToText } from "./format";
 import { planToMermaid } from "./mermaid";
 import { describeBug, runCli } from "./run-cli";
@@ -52,6 +53,11 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const stack = positionals[0]!;
+  // Nothing to load for a stack that does not exist (UnknownStackError's message, exit 1 as before).
+  if (!isStackName(stack)) {
+    process.stderr.write(`${unknownStackMessage(stack)}\n`);
+    return 1;
+  }
   const [{ renderStack }, { isUserError }] = await Promise.all([import("./harness"), import("../config/errors")]);
   try {
     const plan = await renderStack(stack, {
