@@ -7,9 +7,10 @@ import { configDefaults, defineConfig } from "vitest/config";
  * process each: the SDK tests reload packages from the require cache and spy
  * on the Pulumi runtime, and the safety plans patch sockets, fetch, child
  * processes and file writes to prove a render never reaches outside (which
- * only means something if the modules load under that lockdown).
+ * only means something if the modules load under that lockdown), and the
+ * deferred-modules test reads the module cache a render leaves behind.
  */
-const ISOLATED = ["test/sdks/**/*.test.ts", "sdks/*/test/**/*.test.ts", "test/safety/plans.test.ts"];
+const ISOLATED = ["test/sdks/**/*.test.ts", "sdks/*/test/**/*.test.ts", "test/safety/plans.test.ts", "test/foundation/defer-modules.test.ts"];
 
 export default defineConfig({
   test: {
@@ -25,7 +26,9 @@ export default defineConfig({
     env: { HOMELAB_CONFIG_DIR: resolve("test/fixtures/config") },
     hookTimeout: 30_000,
     // fast-check properties run with one fixed seed (FC_SEED overrides it).
-    setupFiles: ["test/helpers/fast-check-seed.ts"],
+    // The render's deferral of @pulumi/pulumi's unused dependencies (the
+    // TypeScript compiler, Arborist) applies in the test processes too.
+    setupFiles: ["core/render/defer-modules.ts", "test/helpers/fast-check-seed.ts"],
     projects: [
       {
         extends: true,

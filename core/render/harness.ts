@@ -4,6 +4,8 @@
  * every invoke, and the stack outputs. The offline render and the tests use
  * this one harness.
  */
+// First: before anything loads @pulumi/pulumi (see defer-modules.ts).
+import "./defer-modules";
 import * as pulumi from "@pulumi/pulumi";
 import type { RawConfig } from "../config/load";
 import { compareText } from "../compare";
