@@ -2,8 +2,10 @@
  * Delivers the bifrost bundle over SSH and starts it: prepare the bundle
  * directory (after cloud-init finished), copy every rendered file, write the
  * secret env files (content only on stdin, as Pulumi secrets), run
- * bootstrap.sh. The bootstrap re-runs when a rendered file or a secret
- * changes, through hashes in its triggers, never plaintext.
+ * bootstrap.sh, and read back the NetBird setup key the bootstrap made for
+ * the LAN routing peer (a secret output). The bootstrap re-runs when a
+ * rendered file or a secret changes, through hashes in its triggers, never
+ * plaintext.
  */
 import { remote, types } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";

@@ -6,7 +6,8 @@
  *   firewall-rules.ts  inbound rules as data
  *   cloud-init.ts      OS preparation (user data)
  *   edge-server.ts     SSH key, primary IPs, firewall, server
- *   bundle/            compose, Traefik, NetBird, Gatus configs and bootstrap.sh
+ *   bundle/            compose, Traefik, NetBird, Gatus configs, bootstrap.sh, and
+ *                      netbird-lan.ts/.py (NetBird's path to the LAN: rendered, then made on the VPS)
  *   bundle-delivery.ts copy over SSH, secret env files, bootstrap run
  */
 import * as hcloud from "@pulumi/hcloud";
