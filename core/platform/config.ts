@@ -185,9 +185,16 @@ export const platformShape = {
       namespace: k8sName.default("netbird").describe("Namespace of the routing peer (created here, with the privileged Pod Security level it needs)."),
       image: pinnedImage.default("netbirdio/netbird:0.79.0").describe("The NetBird client image (same release as bifrost's netbirdAgent)."),
       hostname: dnsLabel.default("homelab-lan-router").describe("Peer name in NetBird."),
+      replicas: z
+        .number()
+        .int()
+        .min(1)
+        .max(5)
+        .default(2)
+        .describe("Routing peers (pods, spread over nodes). With 2 or more, a PodDisruptionBudget keeps one up while a node drains, and public services stay reachable through node upgrades."),
     })
     .strict()
-    .default({ enabled: true, namespace: "netbird", image: "netbirdio/netbird:0.79.0", hostname: "homelab-lan-router" }).describe("The NetBird routing peer on the LAN side, in the cluster: the peer through which bifrost reaches the Gateway (homelab:network.ingressIp). Its setup key, network route and access policy are made by bifrost's bootstrap; the key arrives through homelab:stackRefs.hetzner."),
+    .default({ enabled: true, namespace: "netbird", image: "netbirdio/netbird:0.79.0", hostname: "homelab-lan-router", replicas: 2 }).describe("The NetBird routing peer on the LAN side, in the cluster: the peer through which bifrost reaches the Gateway (homelab:network.ingressIp). Its setup key, network route and access policy are made by bifrost's bootstrap; the key arrives through homelab:stackRefs.hetzner."),
 } as const;
 
 export type PlatformConfig = StackConfig<typeof platformShape>;

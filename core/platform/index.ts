@@ -89,6 +89,7 @@ export default defineStack({
         // bifrost's NetBird hostname, the same one the hetzner stack serves.
         managementUrl: `https://${config.edge.netbird}.${config.domain}`,
         hostname: router.hostname,
+        replicas: router.replicas,
         setupKey: routerKey,
         formerParent: bootstrap,
         provider,

@@ -52,6 +52,8 @@ export interface NetbirdRouterArgs {
   readonly managementUrl: string;
   /** Peer name in NetBird. */
   readonly hostname: string;
+  /** Routing peers: NetBird routes through any peer of the group that is up. */
+  readonly replicas: number;
   /** The setup key (a secret): the hetzner stack's output netbirdLanSetupKey. */
   readonly setupKey: pulumi.Output<string>;
   /**
@@ -66,6 +68,7 @@ export interface NetbirdRouterArgs {
 export class NetbirdRouter extends pulumi.ComponentResource {
   readonly deployment: k8s.apps.v1.Deployment;
   readonly secret: k8s.core.v1.Secret;
+  readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
 
   constructor(name: string, args: NetbirdRouterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:platform:NetbirdRouter", name, {}, opts);
@@ -89,13 +92,25 @@ export class NetbirdRouter extends pulumi.ComponentResource {
       {
         metadata: { name: "netbird-router", namespace: args.namespace, labels },
         spec: {
-          replicas: 1,
-          // One peer identity at a time.
-          strategy: { type: "Recreate" },
+          // Each pod is a peer of its own (ephemeral, state in an emptyDir),
+          // and every peer of the routers' group routes the LAN resources, so
+          // more than one keeps the path up while a node drains or reboots
+          // (NetBird routing-peer high availability: same group, same
+          // metric). A rollout adds the new peer before it stops an old one.
+          replicas: args.replicas,
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
           selector: { matchLabels: { "app.kubernetes.io/name": "netbird-router" } },
           template: {
             metadata: { labels },
             spec: {
+              // Spread over nodes, so one node going down leaves a peer.
+              affinity: {
+                podAntiAffinity: {
+                  preferredDuringSchedulingIgnoredDuringExecution: [
+                    { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { "app.kubernetes.io/name": "netbird-router" } } } },
+                  ],
+                },
+              },
               containers: [
                 {
                   name: "netbird",
@@ -118,6 +133,16 @@ export class NetbirdRouter extends pulumi.ComponentResource {
         },
       },
       { parent: this, provider: args.provider, dependsOn: [this.secret] },
+    );
+    // A drain (Talos upgrades drain each node) never takes the last peer.
+    if (args.replicas > 1)
+      this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
+        name,
+        {
+          metadata: { name: "netbird-router", namespace: args.namespace, labels },
+          spec: { minAvailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "netbird-router" } } },
+        },
+        { parent: this, provider: args.provider },
     );
     this.registerOutputs({});
   }

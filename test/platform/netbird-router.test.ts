@@ -2,6 +2,8 @@
  * The LAN end of the path public services take: the NetBird routing peer in
  * the cluster, checked against the addresses the hetzner stack uses.
  */
+import { Deployment } from "kubernetes-models/apps/v1";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { edgeHosts, publicRoutes } from "../../core/hetzner/bundle";
 import { buildLanPath } from "../../core/hetzner/bundle/netbird-lan";
@@ -83,6 +85,29 @@ describe("NetBird routing peer in the cluster", () => {
     // The key this peer enrols with puts it in the group that routes the network.
     const routerKey = lan.setupKeys.find((k) => k.name === "homelab-lan-router")!;
     expect(lan.network.router.peerGroups).toEqual(routerKey.autoGroups);
+  });
+
+  it("keeps the path up through a node drain: two peers on different nodes, a rollout that adds before it removes, a PodDisruptionBudget", () => {
+    const deployment = plan.ofType(DEPLOYMENT).find((d) => (d.values as Obj)["metadata"]["name"] === "netbird-router")!;
+    const spec = (deployment.values as Obj)["spec"];
+    new Deployment(deployment.values as never).validate();
+    expect(spec["replicas"]).toBe(2);
+    expect(spec["strategy"]).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+    const anti = spec["template"]["spec"]["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"][0]["podAffinityTerm"];
+    expect(anti["topologyKey"]).toBe("kubernetes.io/hostname");
+    expect(spec["template"]["metadata"]["labels"]).toMatchObject(anti["labelSelector"]["matchLabels"]);
+    const pdb = plan.ofType("kubernetes:policy/v1:PodDisruptionBudget");
+    expect(pdb).toHaveLength(1);
+    new PodDisruptionBudget(pdb[0]!.values as never).validate();
+    expect((pdb[0]!.values as Obj)["spec"]["minAvailable"]).toBe(1);
+    expect(spec["template"]["metadata"]["labels"]).toMatchObject((pdb[0]!.values as Obj)["spec"]["selector"]["matchLabels"]);
+  });
+
+  it("with one peer, has no PodDisruptionBudget (it would block every drain)", async () => {
+    const one = await withHetznerOutputs({ ...hetznerOutputs.outputs }, () => render("platform", { config: (c) => void (c.netbirdRouter = { replicas: 1 }) }));
+    expect(one.ofType("kubernetes:policy/v1:PodDisruptionBudget")).toHaveLength(0);
+    const deployment = one.ofType(DEPLOYMENT).find((d) => (d.values as Obj)["metadata"]["name"] === "netbird-router")!;
+    expect((deployment.values as Obj)["spec"]["replicas"]).toBe(1);
   });
 
   it("refuses cleanly, before any resource, when the hetzner stack has no setup key yet", async () => {

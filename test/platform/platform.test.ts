@@ -68,7 +68,7 @@ describe("platform stack (committed example)", () => {
       [T.pool]: CiliumLoadBalancerIPPool,
       [T.l2]: CiliumL2AnnouncementPolicy,
     };
-    const builtIn = new Set<string>([T.namespace, T.secret, T.release, T.configFile, "kubernetes:apps/v1:Deployment"]);
+    const builtIn = new Set<string>([T.namespace, T.secret, T.release, T.configFile, "kubernetes:apps/v1:Deployment", "kubernetes:policy/v1:PodDisruptionBudget"]);
     const objects = plan.resources.filter((r) => r.type.startsWith("kubernetes:") && !builtIn.has(r.type));
     expect(objects).toHaveLength(13);
     for (const r of objects) {
