@@ -94,9 +94,11 @@ export class NetbirdRouter extends pulumi.ComponentResource {
         spec: {
           // Each pod is a peer of its own (ephemeral, state in an emptyDir),
           // and every peer of the routers' group routes the LAN resources, so
-          // more than one keeps the path up while a node drains or reboots
-          // (NetBird routing-peer high availability: same group, same
-          // metric). A rollout adds the new peer before it stops an old one.
+          // more than one keeps the path up while a node drains or reboots:
+          // every peer of a router's peer_groups routes the network
+          // (netbirdio/netbird management/server/types/account.go, the
+          // network routers map). A rollout adds the new peer before it
+          // stops an old one.
           replicas: args.replicas,
           strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
           selector: { matchLabels: { "app.kubernetes.io/name": "netbird-router" } },
