@@ -46,6 +46,7 @@ export const NOT_SECRET: readonly SecretNameException[] = [
   },
   { type: /^kubernetes:/, path: /(SecretRef|secretKeyRef)\.key$/, reason: "names the key inside a Kubernetes Secret; the value stays in that Secret" },
   { type: /^kubernetes:/, path: /matchExpressions\[\]\.key$/, reason: "a label selector's label key" },
+  { type: /^kubernetes:/, path: /\.topologyKey$/, reason: "the node label a scheduling rule spreads or groups pods by" },
   { type: "kubernetes:cert-manager.io/v1:Certificate", path: /^spec\.privateKey$/, reason: "key generation parameters (algorithm, size, rotation policy), not key material" },
 ];
 

@@ -90,7 +90,7 @@ describe("NetBird routing peer in the cluster", () => {
   it("keeps the path up through a node drain: two peers on different nodes, a rollout that adds before it removes, a PodDisruptionBudget", () => {
     const deployment = plan.ofType(DEPLOYMENT).find((d) => (d.values as Obj)["metadata"]["name"] === "netbird-router")!;
     const spec = (deployment.values as Obj)["spec"];
-    new Deployment(deployment.values as never).validate();
+    (new Deployment(deployment.values as never) as unknown as { validate(): void }).validate();
     expect(spec["replicas"]).toBe(2);
     expect(spec["strategy"]).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
     const anti = spec["template"]["spec"]["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"][0]["podAffinityTerm"];
@@ -98,7 +98,7 @@ describe("NetBird routing peer in the cluster", () => {
     expect(spec["template"]["metadata"]["labels"]).toMatchObject(anti["labelSelector"]["matchLabels"]);
     const pdb = plan.ofType("kubernetes:policy/v1:PodDisruptionBudget");
     expect(pdb).toHaveLength(1);
-    new PodDisruptionBudget(pdb[0]!.values as never).validate();
+    (new PodDisruptionBudget(pdb[0]!.values as never) as unknown as { validate(): void }).validate();
     expect((pdb[0]!.values as Obj)["spec"]["minAvailable"]).toBe(1);
     expect(spec["template"]["metadata"]["labels"]).toMatchObject((pdb[0]!.values as Obj)["spec"]["selector"]["matchLabels"]);
   });
