@@ -13,7 +13,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { isAlias, isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
+import { isAlias, isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type Scalar } from "yaml";
 import { CONFIG_NAMESPACE, ConfigFileError, type FileProblem } from "../config/errors";
 import type { RawConfig } from "../config/load";
 import { closest } from "../config/suggest";
@@ -118,6 +118,15 @@ function readConfigFile(file: string, kind: "project" | "stack", problems: FileP
       problems.push({ file: name, ...where, message: `"${raw}" has no namespace; write ${CONFIG_NAMESPACE}:${raw} (Pulumi reads stack keys as <namespace>:<name>)` });
       continue;
     }
+    const unbounded = nonFiniteNumber(pair.value as Node | null);
+    if (unbounded) {
+      problems.push({
+        file: name,
+        ...at(unbounded.range?.[0]),
+        message: `${key}: ${unbounded.source ?? String(unbounded.value)} is not a finite number (YAML reads it as ${String(unbounded.value)}); Pulumi keeps config as JSON, which has no such number: write the value it should be`,
+      });
+      continue;
+    }
     let value: unknown;
     try {
       value = toJs(doc, pair.value);
@@ -142,6 +151,22 @@ function toJs(doc: Document, node: unknown): unknown {
   if (node === null || node === undefined) return null;
   // maxAliasCount bounds how far aliases may expand ("billion laughs").
   return (node as { toJS(doc: Document, opts: object): unknown }).toJS(doc, { maxAliasCount: MAX_ALIASES });
+}
+
+/** The first number in a value that JSON cannot carry: `1e309`, `.inf`, `-.inf`, `.nan`. */
+function nonFiniteNumber(node: Node | null): Scalar | undefined {
+  if (node === null) return undefined;
+  let found: Scalar | undefined;
+  visit(node, {
+    Scalar(_key, scalar) {
+      if (typeof scalar.value === "number" && !Number.isFinite(scalar.value)) {
+        found = scalar;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function keyText(pair: Pair): string | undefined {

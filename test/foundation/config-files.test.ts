@@ -54,6 +54,17 @@ describe("YAML mistakes", () => {
     expect(err.message).toMatch(/^Invalid config file \(1 problem\):\n {2}- Pulumi\.platform\.yaml:\d+:\d+: YAML syntax: /);
   });
 
+  it("a number JSON cannot carry (1e309, .inf, .nan) is named with its line, not turned into null", () => {
+    for (const [text, reads] of [["1e309", "Infinity"], [".inf", "Infinity"], ["-.inf", "-Infinity"], [".nan", "NaN"]] as const) {
+      const dir = withEdit("Pulumi.talos.yaml", (t) => t.replace("    insecure: false\n", `    insecure: false\n    retries: [1, ${text}]\n`));
+      const err = fileError("talos", dir);
+      expect(err.problems, text).toHaveLength(1);
+      expect(err.problems[0]).toMatchObject({ file: "Pulumi.talos.yaml", line: lineOf(dir, "Pulumi.talos.yaml", `retries: [1, ${text}]`) });
+      expect(err.problems[0]!.message).toContain(`homelab:proxmox: ${text} is not a finite number (YAML reads it as ${reads})`);
+      expect(err.message).not.toContain("null");
+    }
+  });
+
   it("a tab in the indentation says so, with its line", () => {
     const dir = withEdit("Pulumi.talos.yaml", (t) => t.replace("    insecure: false\n", "\tinsecure: false\n"));
     const err = fileError("talos", dir);
