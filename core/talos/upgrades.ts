@@ -46,7 +46,7 @@ export const KUBERNETES_UPGRADE_SCRIPT = readFileSync(path.join(__dirname, "scri
  * The Kubernetes script takes its mode as the first argument; inside a
  * Command the script text is the whole command, so `set --` supplies it.
  */
-export function kubernetesCommand(mode: "confirm" | "upgrade"): string {
+export function kubernetesCommand(mode: "confirm"): string {
   return `set -- ${mode}\n${KUBERNETES_UPGRADE_SCRIPT}`;
 }
 
@@ -164,9 +164,16 @@ export class TalosUpgrades extends pulumi.ComponentResource {
     this.kubernetesStep = new command.local.Command(
       `${name}-kubernetes`,
       {
+        // One command for every run, which reads what the cluster runs first.
+        // A changed version replaces the step (@pulumi/command registers every
+        // Command with replaceOnChanges: ["triggers[*]"], local/command.js;
+        // pulumi/pulumi-command#855), so `create` runs; any other changed
+        // input (renewed credentials, a timeout) updates it, and without an
+        // `update` command that runs `create` too (pulumi-command v1.2.1
+        // provider/pkg/provider/local/commandController.go Update). An
+        // `update` that always ran upgrade-k8s would do so on every
+        // credential renewal.
         create: kubernetesCommand("confirm"),
-        // A changed version updates (not replaces) the step, which runs the full upgrade.
-        update: kubernetesCommand("upgrade"),
         interpreter: INTERPRETER,
         environment: {
           HOMELAB_TALOSCONFIG: talosconfig,

@@ -206,12 +206,13 @@ describe("the Kubernetes step", () => {
     expect(env(k8s(bumped))["TARGET_VERSION"]).toBe("v1.35.5");
   });
 
-  it("only confirms on creation, and on a version change upgrades with a dry run first", () => {
+  it("always reads what runs first, and only off target upgrades, with a dry run first", () => {
     const s = k8s(base);
     expect(s.values["create"]).toBe(`set -- confirm\n${K8S_SCRIPT}`);
-    expect(s.values["update"]).toBe(`set -- upgrade\n${K8S_SCRIPT}`);
-    // confirm: read what runs, leave when it is the target; only then the dry run and the real run.
-    const confirm = K8S_SCRIPT.indexOf("if [[ $mode == confirm ]]; then");
+    // No `update`: an update runs `create` (pulumi-command v1.2.1 local/commandController.go).
+    expect(s.values["update"]).toBeUndefined();
+    // Read what runs, leave when it is the target; only then the dry run and the real run.
+    const confirm = K8S_SCRIPT.indexOf('wait_for "the API server to list the control plane and the nodes" read_versions');
     const check = K8S_SCRIPT.indexOf("read_versions", confirm);
     const skip = K8S_SCRIPT.indexOf("if at_target; then", check);
     const exit = K8S_SCRIPT.indexOf("exit 0", skip);
@@ -310,12 +311,24 @@ describe("what an edit of the scripts re-runs on an existing cluster", () => {
     }
   });
 
-  it("the Kubernetes step's commands are the ones existing clusters recorded: its `update` always runs upgrade-k8s, so a changed text would run it on every cluster", () => {
-    // Change these only on purpose, with a note in the README's upgrade section:
-    // the next `up` of every cluster then runs `talosctl upgrade-k8s` once.
-    const sha256 = (text: unknown) => createHash("sha256").update(String(text)).digest("hex");
-    expect(sha256(k8s(base).values["create"])).toBe("a9957a6ae66a6d0741606ec60f4fff19a7b17f8ed360dde13a1339bc34de7021");
-    expect(sha256(k8s(base).values["update"])).toBe("797b398e8a5c065662550c63b14209b8c83a5e2d52869c8cf4fce10e7430d8e8");
+  it("the Kubernetes step has no `update`, so renewed credentials or an edited script re-run its `create`, which on a cluster at its target only reads", () => {
+    // A version change replaces the step (its trigger); every other input
+    // change (a renewed kubeconfig, gateTimeout, an edit of the script) is an
+    // update, which runs `create` when there is no `update`.
+    const s = k8s(base);
+    expect(s.values["update"]).toBeUndefined();
+    const version = env(s)["TARGET_VERSION"]!;
+    tools.setState({ k8s: version });
+    const r = tools.run(s.values["create"] as string, { ...env(s), EXPECTED_TALOSCONFIG: env(s)["HOMELAB_TALOSCONFIG"]!, EXPECTED_KUBECONFIG: env(s)["HOMELAB_KUBECONFIG"]!, FAKE_K8S_AFTER: version });
+    expect(r.status, r.err).toBe(0);
+    expect(r.out).toContain(`control plane and every kubelet run ${version}; nothing to do`);
+    expect(toolCalls().some((c) => c.includes("upgrade-k8s"))).toBe(false);
+    expect(toolCalls().length).toBeGreaterThan(0);
+    // …while a cluster behind the target is upgraded by the same command.
+    tools.setState({ k8s: "v1.35.3" });
+    const behind = tools.run(s.values["create"] as string, { ...env(s), EXPECTED_TALOSCONFIG: env(s)["HOMELAB_TALOSCONFIG"]!, EXPECTED_KUBECONFIG: env(s)["HOMELAB_KUBECONFIG"]!, FAKE_K8S_AFTER: version });
+    expect(behind.status, behind.err).toBe(0);
+    expect(toolCalls().filter((c) => c.includes("upgrade-k8s"))).toHaveLength(2);
   });
 });
 

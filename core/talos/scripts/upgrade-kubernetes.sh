@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Upgrade the cluster's Kubernetes to a version with `talosctl upgrade-k8s`
-# (dry run first), after every node runs its target Talos.
+# (dry run first), after every node runs its target Talos, unless the
+# control plane and every kubelet already run it.
 #
-#   upgrade-kubernetes.sh confirm   upgrade only if some control-plane component or kubelet is not at the target
-#   upgrade-kubernetes.sh upgrade   always run upgrade-k8s (it is idempotent)
+#   upgrade-kubernetes.sh confirm
 #
-# The talos stack's upgrade step (core/talos/upgrades.ts) runs `confirm` when
-# the step is first created (a new cluster already runs its configured
-# version: nothing happens) and `upgrade` when the configured version changes.
-# `upgrade` does not skip on a matching version: the machine-config apply that
-# precedes this step may already have moved kubelets and static pods to the
-# new version, and upgrade-k8s still has the bootstrap manifests to bring along.
+# The talos stack's Kubernetes step (core/talos/upgrades.ts) runs this
+# whenever it runs: when it is created (a new cluster already runs its
+# configured version: nothing happens), when the configured version changes
+# (the version is the step's trigger, which replaces it), and when another
+# input changes, such as renewed client credentials (an unchanged cluster is
+# only read). Reading is enough to decide: the machine configs keep the
+# version the cluster runs until this step has succeeded (the talos stack
+# reads its own recorded kubernetesVersion), so a config apply never moves
+# the kubelets or static pods ahead of it.
 #
 # Environment (all required):
 #   HOMELAB_TALOSCONFIG, HOMELAB_KUBECONFIG   client configs, the content (Pulumi secrets; never printed)
@@ -22,8 +25,8 @@
 set -euo pipefail
 
 mode="${1:-}"
-[[ $mode == confirm || $mode == upgrade ]] || {
-  echo "usage: upgrade-kubernetes.sh confirm|upgrade" >&2
+[[ $mode == confirm ]] || {
+  echo "usage: upgrade-kubernetes.sh confirm" >&2
   exit 2
 }
 : "${HOMELAB_TALOSCONFIG:?HOMELAB_TALOSCONFIG must hold the talosctl config}"
@@ -81,12 +84,10 @@ wait_for() {
   done
 }
 
-if [[ $mode == confirm ]]; then
-  wait_for "the API server to list the control plane and the nodes" read_versions
-  if at_target; then
-    log "control plane and every kubelet run $target; nothing to do"
-    exit 0
-  fi
+wait_for "the API server to list the control plane and the nodes" read_versions
+if at_target; then
+  log "control plane and every kubelet run $target; nothing to do"
+  exit 0
 fi
 
 upgrade_k8s() {
