@@ -15,7 +15,9 @@
  * A generated value never changes on its own: the random provider keeps it
  * until the resource is replaced, so every `up` delivers the same values.
  * Authentik reads its pair only on first start; replacing these resources
- * later would not change the running admin's password.
+ * later would not change the running admin's password. NetBird's owner
+ * password does follow a replacement: netbird-lan.py changes it with the one
+ * it applied last.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";

@@ -101,6 +101,8 @@ class FakeNetbird {
   readonly calls: Call[] = [];
   readonly violations: string[] = [];
   owner?: { id: string; email: string; name: string };
+  /** The owner's password in the embedded IdP. */
+  ownerPassword = OWNER_PASSWORD;
   tokens: Token[] = [];
   groups: { id: string; name: string }[] = [];
   setupKeys: SetupKey[] = [];
@@ -222,6 +224,8 @@ class FakeNetbird {
         return this.setup(c.body);
       case "GET /users/current":
         return this.user();
+      case "PUT /users/:id/password":
+        return this.changePassword(p[1]!, c.body);
       case "GET /users/:id/tokens":
         return this.tokens.filter((t) => t.userId === p[1]).map(tokenView);
       case "POST /users/:id/tokens":
@@ -300,11 +304,26 @@ class FakeNetbird {
     if (body.pat_expire_in !== undefined && !intIn(body.pat_expire_in, 1, 365)) bad("SetupRequest.pat_expire_in: 1..365");
     if (body.password !== OWNER_PASSWORD) bad("not the owner password of the test");
     this.createAccount(body.email, body.name);
+    this.ownerPassword = body.password;
     const response: Json = { user_id: this.owner!.id, email: body.email };
     if (this.patEnabled && body.create_pat === true) {
       response.personal_access_token = this.issueToken("setup-token", body.pat_expire_in ?? 1).plain;
     }
     return response;
+  }
+
+  /**
+   * PUT /api/users/{userId}/password: PasswordChangeRequest. The embedded IdP
+   * lets users change only their own password, refuses an unchanged one and
+   * checks the old one (management/server/idp/embedded.go UpdateUserPassword).
+   */
+  private changePassword(userId: string, body: Json) {
+    required(body, "PasswordChangeRequest", ["old_password", "new_password"]);
+    if (userId !== this.owner!.id) throw new HttpError(403, "users can only change their own password");
+    if (body.old_password === body.new_password) throw new HttpError(500, "new password must be different from current password");
+    if (body.old_password !== this.ownerPassword) throw new HttpError(500, "invalid password");
+    this.ownerPassword = body.new_password;
+    return {};
   }
 
   /** User (required: id, email, name, role, auto_groups, status, is_blocked, pending_approval). */
@@ -908,6 +927,46 @@ describe.skipIf(!hasPython)("netbird-lan.py (skipped only where python3 is not i
     expect(r.stderr).toContain(ws.stateFile("token"));
     expect(r.stderr).toContain("401");
     expect(fake.mutating()).toEqual([]);
+  });
+
+  it("keeps the owner's dashboard password with NETBIRD_OWNER_PASSWORD: recorded at setup, changed with the old one when it changes", async () => {
+    const fake = await startFake();
+    const ws = workspace();
+    expect((await run(fake, ws)).code).toBe(0);
+    expect(readFileSync(ws.stateFile("owner-password"), "utf8")).toBe(OWNER_PASSWORD);
+    expect(mode(ws.stateFile("owner-password"))).toBe(0o600);
+
+    const rotated = "canaryRotatedOwner-4f1e";
+    writeFileSync(ws.ownerEnv, `NETBIRD_OWNER_PASSWORD='${rotated}'\n`, { mode: 0o600 });
+    const before = fake.calls.length;
+    const r = await run(fake, ws, { canaries: [rotated] });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const changes = fake.calls.slice(before).filter((c) => c.method !== "GET");
+    expect(changes.map((c) => `${c.method} ${c.path}`)).toEqual([`PUT /api/users/${fake.owner!.id}/password`]);
+    expect(changes[0]!.body).toEqual({ old_password: OWNER_PASSWORD, new_password: rotated });
+    expect(fake.ownerPassword).toBe(rotated);
+    expect(readFileSync(ws.stateFile("owner-password"), "utf8")).toBe(rotated);
+    expect(r.stdout).toContain("owner password: changed");
+
+    // Changed in the dashboard meanwhile: NetBird refuses, and the script says what to do.
+    fake.ownerPassword = "changed-by-hand";
+    writeFileSync(ws.ownerEnv, `NETBIRD_OWNER_PASSWORD='${OWNER_PASSWORD}'\n`, { mode: 0o600 });
+    const refused = await run(fake, ws, { canaries: [rotated, "changed-by-hand"] });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`write that password to ${ws.stateFile("owner-password")}`);
+  });
+
+  it("an instance set up before this script kept its password records the current one and changes nothing", async () => {
+    const fake = await startFake((f) => void f.seedOwner());
+    const ws = workspace();
+    mkdirSync(ws.state, { recursive: true, mode: 0o700 });
+    writeFileSync(ws.stateFile("token"), `${fake.tokens[0]!.plain}\n`, { mode: 0o600 });
+    const r = await run(fake, ws);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("owner password: recorded");
+    expect(callsOf(fake.calls, "PUT", /password/)).toHaveLength(0);
+    expect(readFileSync(ws.stateFile("owner-password"), "utf8")).toBe(OWNER_PASSWORD);
   });
 
   it("a token that expires within 30 days is replaced: the new one is stored, the old one deleted", async () => {

@@ -17,7 +17,9 @@ same call; the server returns one only when it runs with
 NB_SETUP_PAT_ENABLED=true (management/server/instance/setup_service.go). The
 token lives in <state-dir>/token and is replaced by a new one 30 days before
 it expires. When the instance was set up some other way the script stops
-with exit code 3 and says how to hand it a token.
+with exit code 3 and says how to hand it a token. The owner's dashboard
+password follows NETBIRD_OWNER_PASSWORD: when that changes, the script
+changes it in NetBird with the one it applied last (<state-dir>/owner-password).
 
 Ownership. <state-dir>/managed.json lists the ids of every object this script
 created. It only ever changes or deletes those; anything else (the account's
@@ -66,7 +68,9 @@ ROTATED_TOKEN_NAME = "homelab-bootstrap"
 TOKEN_FILE = "token"
 TOKEN_META_FILE = "token.json"
 MANAGED_FILE = "managed.json"
-RESERVED_FILES = {TOKEN_FILE, TOKEN_META_FILE, MANAGED_FILE}
+# The owner's password as last applied to NetBird: the old password a change needs.
+OWNER_PASSWORD_FILE = "owner-password"
+RESERVED_FILES = {TOKEN_FILE, TOKEN_META_FILE, MANAGED_FILE, OWNER_PASSWORD_FILE}
 MANAGED_KINDS = ("groups", "setupKeys", "networks", "resources", "routers", "policies")
 
 # Enums of the OpenAPI spec (shared/management/http/api/openapi.yml):
@@ -526,6 +530,7 @@ def run_setup(api: Api, state: StateDir, owner: JSON, password: str) -> None:
              f"write it to {state.file(TOKEN_FILE)} (mode 0600), then re-run.")
     api.token = remember_secret(token)
     state.write(TOKEN_FILE, token + "\n")
+    state.write(OWNER_PASSWORD_FILE, password)
     user_id = current_user(api, state)
     tokens = api.get(f"/api/users/{quote(user_id)}/tokens")
     named = [t for t in tokens if t.get("name") == SETUP_TOKEN_NAME]
@@ -550,6 +555,35 @@ def current_user(api: Api, state: StateDir) -> str:
         if e.status == 401:
             raise token_refused(state, e) from None
         raise
+
+
+def sync_owner_password(api: Api, state: StateDir, user_id: str, password: str) -> None:
+    """The owner's dashboard password follows NETBIRD_OWNER_PASSWORD.
+
+    NetBird changes a password only given the current one (PUT
+    /api/users/{userId}/password, PasswordChangeRequest; the embedded IdP's
+    UpdateUserPassword in management/server/idp/embedded.go checks it and
+    lets users change only their own), so the password last applied is kept
+    in <state-dir>/owner-password. Without that file the instance was set up
+    with the password now in the env file (by this script, or by older
+    bundles from the same generated password), which is recorded as is.
+    """
+    applied = state.read(OWNER_PASSWORD_FILE)
+    if applied is None:
+        state.write(OWNER_PASSWORD_FILE, password)
+        log("owner password: recorded")
+        return
+    remember_secret(applied)
+    if applied == password:
+        return
+    try:
+        api.call("PUT", f"/api/users/{quote(user_id)}/password", {"old_password": applied, "new_password": password})
+    except ApiError as e:
+        fail(EXIT_API,
+             f"owner password: NetBird refused the change ({e.message}). If the owner's password was changed "
+             f"in the dashboard, write that password to {state.file(OWNER_PASSWORD_FILE)} (mode 0600, no newline) and re-run.")
+    state.write(OWNER_PASSWORD_FILE, password)
+    log("owner password: changed to NETBIRD_OWNER_PASSWORD")
 
 
 def rotate_token_if_due(api: Api, state: StateDir, user_id: str) -> None:
@@ -885,6 +919,7 @@ def reconcile(args: argparse.Namespace) -> None:
     obtain_token(api, state, desired["owner"], password, setup_required)
     user_id = current_user(api, state)
     rotate_token_if_due(api, state, user_id)
+    sync_owner_password(api, state, user_id, password)
     api.changes = 0  # count the objects' changes only
 
     managed = Managed(state)
