@@ -118,6 +118,10 @@ export class BifrostBundle extends pulumi.ComponentResource {
       );
     });
 
+    // Any change to a rendered file or to a secret re-runs the bootstrap, and
+    // then re-reads what it made. The secrets' hash is computed inside a
+    // secret Output, so it stays secret in state and preview.
+    const runTriggers = [args.bundleHash, secretsHash(args.secretFiles, args.secret), args.serverId];
     this.bootstrap = new remote.Command(
       `${name}-bootstrap`,
       {
@@ -125,10 +129,7 @@ export class BifrostBundle extends pulumi.ComponentResource {
         // The device is not secret; bootstrap.sh checks its shape before use
         // and records it in /etc/fstab, so a hand re-run needs no argument.
         create: pulumi.interpolate`sudo BIFROST_STATE_DEVICE=${args.stateDevice} bash ${args.dir}/bootstrap.sh`,
-        // Any change to a rendered file or to a secret re-runs the bootstrap.
-        // The secrets' hash is computed inside a secret Output, so it stays
-        // secret in state and preview.
-        triggers: [args.bundleHash, secretsHash(args.secretFiles, args.secret), args.serverId],
+        triggers: runTriggers,
       },
       { parent: this, dependsOn: [...copies, ...envFiles] },
     );
@@ -148,7 +149,7 @@ export class BifrostBundle extends pulumi.ComponentResource {
           `sudo cat ${keyFile}`,
         ].join("\n"),
         // Re-read whenever the bootstrap ran again.
-        triggers: [args.bundleHash, secretsHash(args.secretFiles, args.secret), args.serverId],
+        triggers: runTriggers,
         logging: "stderr",
       },
       { parent: this, dependsOn: [this.bootstrap], additionalSecretOutputs: ["stdout"] },

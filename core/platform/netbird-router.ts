@@ -72,7 +72,9 @@ export class NetbirdRouter extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetbirdRouterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:platform:NetbirdRouter", name, {}, opts);
-    const labels = { "app.kubernetes.io/name": "netbird-router", "app.kubernetes.io/managed-by": "pulumi" };
+    // What the Deployment, the spreading rule and the budget select the pods by.
+    const selector = { matchLabels: { "app.kubernetes.io/name": "netbird-router" } };
+    const labels = { ...selector.matchLabels, "app.kubernetes.io/managed-by": "pulumi" };
     this.secret = new k8s.core.v1.Secret(
       `${name}-setup-key`,
       {
@@ -93,15 +95,14 @@ export class NetbirdRouter extends pulumi.ComponentResource {
         metadata: { name: "netbird-router", namespace: args.namespace, labels },
         spec: {
           // Each pod is a peer of its own (ephemeral, state in an emptyDir),
-          // and every peer of the routers' group routes the LAN resources, so
-          // more than one keeps the path up while a node drains or reboots:
-          // every peer of a router's peer_groups routes the network
+          // and every peer of a router's peer_groups routes the network
           // (netbirdio/netbird management/server/types/account.go, the
-          // network routers map). A rollout adds the new peer before it
+          // network routers map), so more than one keeps the path up while a
+          // node drains or reboots. A rollout adds the new peer before it
           // stops an old one.
           replicas: args.replicas,
           strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-          selector: { matchLabels: { "app.kubernetes.io/name": "netbird-router" } },
+          selector,
           template: {
             metadata: { labels },
             spec: {
@@ -109,7 +110,7 @@ export class NetbirdRouter extends pulumi.ComponentResource {
               affinity: {
                 podAntiAffinity: {
                   preferredDuringSchedulingIgnoredDuringExecution: [
-                    { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { "app.kubernetes.io/name": "netbird-router" } } } },
+                    { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: selector } },
                   ],
                 },
               },
@@ -142,7 +143,7 @@ export class NetbirdRouter extends pulumi.ComponentResource {
         name,
         {
           metadata: { name: "netbird-router", namespace: args.namespace, labels },
-          spec: { minAvailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "netbird-router" } } },
+          spec: { minAvailable: 1, selector },
         },
         { parent: this, provider: args.provider },
     );
